@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The /proc side of libtamalloc: the same figures vm_stats(2) and
+ * mem_stats(2) return, read the way ps(1) and free(1) read them.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tamalloc.h"
+
+/* Read a small /proc file under dirfd into buf (NUL-terminated). */
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)len < size - 1 &&
+	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/* The kB value of "key:" in a /proc status-style text, or -1. */
+static int64_t field_kb(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return strtoll(p + klen + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+/*
+ * Fill st for process pid (or the process of thread pid).  Returns 1 if it
+ * has an mm, 0 if not (kernel thread, exiting), -1 with errno if gone.
+ */
+static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
+{
+	char name[32], buf[4096];
+	int64_t tgid, vm, rss;
+	int dirfd, ret = -1;
+	ssize_t n;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	dirfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		goto gone;
+	if (read_at(dirfd, "status", buf, sizeof(buf)) < 0)
+		goto gone_close;
+	tgid = field_kb(buf, "Tgid");
+	if (tgid > 0 && tgid != pid) {
+		close(dirfd);
+		return proc_fill(procfd, (pid_t)tgid, st);
+	}
+	st->pid = pid;
+	vm = field_kb(buf, "VmSize");
+	rss = field_kb(buf, "VmRSS");
+	n = read_at(dirfd, "comm", buf, sizeof(buf));
+	if (n < 0)
+		goto gone_close;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	memcpy(st->comm, buf, (size_t)n < sizeof(st->comm) ? (size_t)n : sizeof(st->comm) - 1);
+	if (read_at(dirfd, "oom_score_adj", buf, sizeof(buf)) < 0)
+		goto gone_close;
+	st->oom_score_adj = atoi(buf);
+	if (vm < 0 || rss < 0) {
+		ret = 0;	/* no mm: zeros, as vm_stats(2) reports */
+		goto out;
+	}
+	if (read_at(dirfd, "oom_score", buf, sizeof(buf)) < 0)
+		goto gone_close;
+	st->oom_score = strtoull(buf, NULL, 10);
+	st->reserved_bytes = (uint64_t)vm * 1024;
+	st->committed_bytes = (uint64_t)rss * 1024;
+	ret = 1;
+out:
+	close(dirfd);
+	return ret;
+gone_close:
+	close(dirfd);
+gone:
+	errno = ESRCH;
+	return -1;
+}
+
+static int is_pid_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Call fn for every process with an mm, in /proc order.  Count or -1. */
+static long proc_walk(int procfd,
+		      void (*fn)(const struct tam_vm_stat *, long, void *),
+		      void *arg)
+{
+	struct tam_vm_stat st;
+	struct dirent *de;
+	long n = 0;
+	DIR *dir;
+	int fd;
+
+	fd = dup(procfd);
+	if (fd < 0)
+		return -1;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(dir))) {
+		if (!is_pid_name(de->d_name))
+			continue;
+		if (proc_fill(procfd, (pid_t)atol(de->d_name), &st) == 1)
+			fn(&st, n++, arg);
+	}
+	closedir(dir);
+	return n;
+}
+
+struct fill_arg {
+	struct tam_vm_stat *buf;
+	size_t count;
+};
+
+static void store(const struct tam_vm_stat *st, long i, void *arg)
+{
+	struct fill_arg *a = arg;
+
+	if ((size_t)i < a->count)
+		a->buf[i] = *st;
+}
+
+long tam_vm_stats_proc(pid_t pid, struct tam_vm_stat *buf, size_t count)
+{
+	struct fill_arg a = { buf, count };
+	struct tam_vm_stat st;
+	int procfd, r;
+	long ret;
+
+	if (pid < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -1;
+	if (pid) {
+		r = proc_fill(procfd, pid, &st);
+		ret = r < 0 ? -1 : 1;
+		if (r >= 0 && count)
+			buf[0] = st;
+	} else {
+		ret = proc_walk(procfd, store, &a);
+	}
+	close(procfd);
+	return ret;
+}
+
+static void sum(const struct tam_vm_stat *st, long i, void *arg)
+{
+	struct tam_mem_stats *ms = arg;
+
+	(void)i;
+	ms->reserved_bytes += st->reserved_bytes;
+	ms->committed_bytes += st->committed_bytes;
+	ms->nr_processes++;
+}
+
+int tam_mem_stats_proc(struct tam_mem_stats *out)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "MemTotal", offsetof(struct tam_mem_stats, total_bytes) },
+		{ "MemFree", offsetof(struct tam_mem_stats, free_bytes) },
+		{ "MemAvailable", offsetof(struct tam_mem_stats, available_bytes) },
+		{ "Buffers", offsetof(struct tam_mem_stats, buffers_bytes) },
+		{ "Cached", offsetof(struct tam_mem_stats, cached_bytes) },
+		{ "Committed_AS", offsetof(struct tam_mem_stats, commit_charge_bytes) },
+		{ "CommitLimit", offsetof(struct tam_mem_stats, commit_limit_bytes) },
+	};
+	struct tam_mem_stats ms = { 0 };
+	char buf[8192];
+	int64_t kb;
+	size_t i;
+	int procfd;
+	long n;
+
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -1;
+	n = proc_walk(procfd, sum, &ms);
+	if (n < 0 || read_at(procfd, "meminfo", buf, sizeof(buf)) < 0) {
+		close(procfd);
+		return -1;
+	}
+	close(procfd);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		kb = field_kb(buf, keys[i].key);
+		if (kb < 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		*(uint64_t *)((char *)&ms + keys[i].off) = (uint64_t)kb * 1024;
+	}
+	*out = ms;
+	return 0;
+}

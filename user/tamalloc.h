@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libtamalloc: user-space side of tamalloc(2), vm_stats(2) and mem_stats(2).
+ *
+ * Every function works on any Linux kernel: when the kernel lacks the
+ * syscalls (ENOSYS), tamalloc() maps memory with the same flags through
+ * mmap(2) and the statistics are read from /proc.  tam_kernel_support()
+ * tells which path is in use.
+ */
+#ifndef TAMALLOC_H
+#define TAMALLOC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/tamalloc.h>
+
+/* Syscall numbers: see include/uapi/linux/tamalloc.h for why 1000. */
+#if !defined(__NR_tamalloc) && (defined(__x86_64__) && !defined(__ILP32__) || defined(__i386__))
+#define __NR_tamalloc	1000
+#define __NR_vm_stats	1001
+#define __NR_mem_stats	1002
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Map size bytes (rounded up to pages) of zero-filled private anonymous
+ * memory, reserved but not committed.  Returns NULL with errno set on
+ * failure, like malloc(): EINVAL for size 0, ENOMEM when it does not fit.
+ */
+void *tamalloc(size_t size);
+
+/* Release memory from tamalloc(); size as passed to it.  0 or -1/errno. */
+int tamfree(void *ptr, size_t size);
+
+/* 1 if the running kernel has the tamalloc syscalls, 0 if not. */
+int tam_kernel_support(void);
+
+/*
+ * Per-process statistics.  pid > 0: that process (a thread id means its
+ * process), returns 1 and fills buf[0] when count >= 1.  pid == 0: every
+ * process with an mm, fills at most count entries and returns how many there
+ * were.  -1 with errno (EINVAL, ESRCH, EFAULT, ENOMEM) on failure.
+ */
+long tam_vm_stats(pid_t pid, struct tam_vm_stat *buf, size_t count);
+
+/* System totals.  0, or -1 with errno. */
+int tam_mem_stats(struct tam_mem_stats *out);
+
+/* The same, always computed from /proc (what the fallback does). */
+long tam_vm_stats_proc(pid_t pid, struct tam_vm_stat *buf, size_t count);
+int tam_mem_stats_proc(struct tam_mem_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TAMALLOC_H */
