@@ -1,0 +1,59 @@
+# tamalloc: a Linux 6.12 patch adding tamalloc(2), vm_stats(2), mem_stats(2),
+# the tools around them and a one-command qemu harness.
+#
+#   make run      build the patched kernel and the tools, boot, run tamdemo
+#   make test     every test: host, guest (patched kernel), harness
+#   make shell    interactive shell in the guest
+#   make bench    benchmarks, one boot
+#
+# KSRC=/path/to/linux-6.x uses another kernel tree instead of Debian's.
+
+BUILD ?= $(CURDIR)/build
+export BUILD
+ifneq ($(KSRC),)
+SELFTESTS := $(abspath $(KSRC))/tools/testing/selftests
+else
+SELFTESTS := $(BUILD)/linux-6.12/tools/testing/selftests
+endif
+USER_MAKE = $(MAKE) --no-print-directory -f Makefile.user SELFTESTS=$(SELFTESTS)
+
+all: images
+
+deps:
+	@scripts/deps
+
+kernel: deps
+	@scripts/kbuild >/dev/null
+
+kernel-debug: deps
+	@scripts/kbuild --debug >/dev/null
+
+host: kernel
+	@$(USER_MAKE) O=$(BUILD)/host
+
+guest: kernel
+	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1
+
+# The base initramfs: busybox, /init, our programs and the guest tests.
+images: kernel guest
+	@scripts/mkinitramfs $(BUILD)/initramfs.cpio $(BUILD)/guest/bin \
+		$(BUILD)/guest/tests/guest tests/guest
+
+images-debug: images kernel-debug
+
+run: images
+	scripts/vm-run -- tamdemo
+
+shell: images
+	scripts/vm-run --shell
+
+test: images host
+	@tests/run
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/initramfs.cpio
+
+distclean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps kernel kernel-debug host guest images images-debug run shell test clean distclean
