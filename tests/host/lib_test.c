@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libtamalloc on the host kernel, which lacks the syscalls: the mmap and
+ * /proc fallbacks must give what the syscalls give.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+#include "util.h"
+
+/* Whether the running kernel has the syscall, asked without the library. */
+static int kernel_has_tamalloc(void)
+{
+	return syscall(__NR_tamalloc, 0UL, 0U) == -1 && errno == EINVAL;
+}
+
+/* The VmFlags line of the mapping that starts at addr, from smaps. */
+static int vm_flags_of(void *addr, char *out, size_t size)
+{
+	char line[512], start[32];
+	int found = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, start, strlen(start)))
+			found = 1;
+		else if (found && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, size, "%s", line + 8);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+TEST(support_matches_kernel)
+{
+	EXPECT_EQ(kernel_has_tamalloc(), tam_kernel_support());
+}
+
+TEST(fallback_memory_is_zeroed_and_lazy)
+{
+	const size_t size = 16 * MiB + 1;
+	long long vm0, rss0;
+	unsigned char *p;
+	size_t i;
+
+	prefault_stack();
+	vm0 = self_kb("VmSize");
+	rss0 = self_kb("RssAnon");
+	p = tamalloc(size);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(PAGE_ALIGN(size) / KiB, self_kb("VmSize") - vm0);
+	for (i = 0; i < PAGE_ALIGN(size); i++)
+		ASSERT_EQ(0, p[i]);
+	/* Reading maps the zero page; allow for the host's own noise. */
+	EXPECT_LT(self_kb("RssAnon") - rss0, 1024);
+	p[0] = 1;
+	p[size - 1] = 1;
+	ASSERT_EQ(0, tamfree(p, size));
+	EXPECT_EQ(vm0, self_kb("VmSize"));
+}
+
+TEST(fallback_mapping_is_noreserve)
+{
+	char flags[512];
+	void *p = tamalloc(4 * MiB);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, vm_flags_of(p, flags, sizeof(flags)));
+	/* rd wr, private (no sh), and nr: VM_NORESERVE, unless mode 2. */
+	EXPECT_NE(NULL, strstr(flags, " rd")) TH_LOG("%s", flags);
+	EXPECT_NE(NULL, strstr(flags, " wr")) TH_LOG("%s", flags);
+	EXPECT_EQ(NULL, strstr(flags, " sh")) TH_LOG("%s", flags);
+	if (read_num("/proc/sys/vm/overcommit_memory") != 2)
+		EXPECT_NE(NULL, strstr(flags, " nr")) TH_LOG("%s", flags);
+	tamfree(p, 4 * MiB);
+}
+
+TEST(fallback_errors)
+{
+	errno = 0;
+	EXPECT_EQ(NULL, tamalloc(0));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(NULL, tamalloc(SIZE_MAX));
+	EXPECT_EQ(ENOMEM, errno);
+	errno = 0;
+	EXPECT_EQ(NULL, tamalloc((size_t)1 << 47));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(0, tamfree(NULL, 123));
+}
+
+TEST(vm_stats_self_matches_proc)
+{
+	struct tam_vm_stat st;
+	char comm[64];
+	int tries;
+
+	prefault_stack();
+	for (tries = 0; tries < 5; tries++) {
+		long long vm = self_kb("VmSize"), rss = self_kb("VmRSS");
+
+		memset(&st, 0xff, sizeof(st));
+		ASSERT_EQ(1, tam_vm_stats(getpid(), &st, 1));
+		if ((long long)st.committed_bytes == rss * 1024 &&
+		    self_kb("VmRSS") == rss) {
+			EXPECT_EQ(vm * 1024, (long long)st.reserved_bytes);
+			break;
+		}
+	}
+	ASSERT_LT(tries, 5) TH_LOG("VmRSS kept changing");
+	EXPECT_EQ(getpid(), st.pid);
+	EXPECT_EQ(read_num("/proc/self/oom_score"), (long long)st.oom_score);
+	EXPECT_EQ(read_num("/proc/self/oom_score_adj"), st.oom_score_adj);
+	ASSERT_GT(read_text("/proc/self/comm", comm, sizeof(comm)), 0);
+	comm[strcspn(comm, "\n")] = '\0';
+	EXPECT_STREQ(comm, st.comm);
+	EXPECT_EQ('\0', st.comm[sizeof(st.comm) - 1]);
+}
+
+TEST(vm_stats_thread_id_means_its_process)
+{
+	struct tam_vm_stat st;
+
+	/* The main thread's id is the process id; a tid of another thread
+	 * is covered in the guest tests.  Here: count 0 writes nothing. */
+	memset(&st, 0x5a, sizeof(st));
+	EXPECT_EQ(1, tam_vm_stats(getpid(), &st, 0));
+	EXPECT_EQ(0x5a5a5a5a, st.pid);
+}
+
+TEST(vm_stats_errors)
+{
+	struct tam_vm_stat st;
+	int status;
+	pid_t child;
+
+	errno = 0;
+	EXPECT_EQ(-1, tam_vm_stats(-1, &st, 1));
+	EXPECT_EQ(EINVAL, errno);
+
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child)
+		_exit(0);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	errno = 0;
+	EXPECT_EQ(-1, tam_vm_stats(child, &st, 1));
+	EXPECT_EQ(ESRCH, errno);
+}
+
+TEST(vm_stats_all_truncates_and_counts)
+{
+	struct tam_vm_stat one, *all;
+	long n, m, i;
+	int self = 0;
+
+	n = tam_vm_stats(0, NULL, 0);
+	ASSERT_GT(n, 0);
+	memset(&one, 0, sizeof(one));
+	EXPECT_GE(tam_vm_stats(0, &one, 1), 1);
+	EXPECT_GT(one.pid, 0);
+	all = calloc(n + 64, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	m = tam_vm_stats(0, all, n + 64);
+	ASSERT_GT(m, 0);
+	ASSERT_LE(m, n + 64);
+	for (i = 0; i < m; i++) {
+		EXPECT_GT(all[i].pid, 0);
+		EXPECT_GT(all[i].reserved_bytes, 0);
+		if (i)
+			EXPECT_LT(all[i - 1].pid, all[i].pid);
+		self += all[i].pid == getpid();
+	}
+	EXPECT_EQ(1, self);
+	free(all);
+}
+
+TEST(mem_stats_matches_meminfo)
+{
+	struct tam_mem_stats ms;
+
+	memset(&ms, 0xff, sizeof(ms));
+	ASSERT_EQ(0, tam_mem_stats(&ms));
+	EXPECT_EQ(meminfo_kb("MemTotal") * 1024, (long long)ms.total_bytes);
+	EXPECT_EQ(meminfo_kb("CommitLimit") * 1024, (long long)ms.commit_limit_bytes);
+	EXPECT_LE(ms.free_bytes, ms.total_bytes);
+	EXPECT_LE(ms.available_bytes, ms.total_bytes);
+	EXPECT_GT(ms.nr_processes, 0);
+	EXPECT_GE(ms.reserved_bytes, ms.committed_bytes);
+	EXPECT_GT(ms.committed_bytes, 0);
+}
+
+TEST(parse_size)
+{
+	static const struct {
+		const char *s;
+		int ok;
+		uint64_t v;
+	} cases[] = {
+		{ "0", 1, 0 }, { "4096", 1, 4096 }, { "4k", 1, 4096 },
+		{ "4K", 1, 4096 }, { "4KiB", 1, 4096 }, { "2M", 1, 2 << 20 },
+		{ "1G", 1, 1ULL << 30 }, { "1T", 1, 1ULL << 40 },
+		{ "16777215T", 1, 16777215ULL << 40 },
+		{ "16777216T", 0, 0 }, { "18446744073709551616", 0, 0 },
+		{ "", 0, 0 }, { "-1", 0, 0 }, { "1X", 0, 0 }, { "M", 0, 0 },
+		{ "1MiBx", 0, 0 }, { " 1", 0, 0 }, { "1.5M", 0, 0 },
+	};
+	unsigned int i;
+	uint64_t v;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = 12345;
+		EXPECT_EQ(cases[i].ok ? 0 : -1, tam_parse_size(cases[i].s, &v))
+			TH_LOG("'%s'", cases[i].s);
+		if (cases[i].ok)
+			EXPECT_EQ(cases[i].v, v) TH_LOG("'%s'", cases[i].s);
+	}
+}
+
+TEST_HARNESS_MAIN
