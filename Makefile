@@ -15,7 +15,9 @@ SELFTESTS := $(abspath $(KSRC))/tools/testing/selftests
 else
 SELFTESTS := $(BUILD)/linux-6.12/tools/testing/selftests
 endif
-USER_MAKE = $(MAKE) --no-print-directory -f Makefile.user SELFTESTS=$(SELFTESTS)
+# One user-space build at a time per output folder.
+USER_MAKE = mkdir -p $(BUILD) && flock $(BUILD)/.user.lock \
+	$(MAKE) --no-print-directory -f Makefile.user SELFTESTS=$(SELFTESTS)
 
 all: images
 
