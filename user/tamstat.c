@@ -1,0 +1,918 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tamstat: reserved and committed memory of the system and of each process,
+ * read through vm_stats(2)/mem_stats(2) or /proc (libtamalloc decides how)
+ * and printed as a table, raw columns or JSON with libsmartcols.
+ *
+ * Every sample is written to a memory buffer first and only then to stdout,
+ * so an error never leaves half a table or half a JSON document behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libsmartcols/libsmartcols.h>
+
+#include "tamalloc.h"
+#include "util.h"
+
+/* Exit statuses, documented in man/tamstat.1. */
+#define EXIT_RUNTIME	1	/* statistics or output failed */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_NOPROC	3	/* a -p process does not exist */
+
+#define MAX_OUTPUT_COLS	64
+
+enum kind { K_INT, K_TEXT, K_SIZE, K_PCT };
+
+enum {
+	COL_PID, COL_COMMAND, COL_RESERVED, COL_COMMITTED, COL_COMMIT_PCT,
+	COL_RAM_PCT, COL_OOM_SCORE, COL_OOM_ADJ, NR_COLS
+};
+
+static const struct colinfo {
+	const char *name;
+	enum kind kind;
+	double whint;
+	const char *help;
+} cols[NR_COLS] = {
+	[COL_PID]	 = { "PID", K_INT, 5, "process id" },
+	[COL_COMMAND]	 = { "COMMAND", K_TEXT, 15, "command name (comm)" },
+	[COL_RESERVED]	 = { "RESERVED", K_SIZE, 8, "reserved memory (VmSize)" },
+	[COL_COMMITTED]	 = { "COMMITTED", K_SIZE, 8, "committed memory (VmRSS)" },
+	[COL_COMMIT_PCT] = { "COMMIT%", K_PCT, 5, "COMMITTED as % of RESERVED" },
+	[COL_RAM_PCT]	 = { "RAM%", K_PCT, 5, "COMMITTED as % of total RAM" },
+	[COL_OOM_SCORE]	 = { "OOM_SCORE", K_INT, 5, "OOM killer score (0-2000)" },
+	[COL_OOM_ADJ]	 = { "OOM_ADJ", K_INT, 5, "oom_score_adj (-1000-1000)" },
+};
+
+enum unit { U_BYTES, U_KIB, U_MIB, U_GIB, U_HUMAN };
+static const char *const unit_names[] = { "bytes", "KiB", "MiB", "GiB", "human" };
+
+enum source { SRC_AUTO, SRC_SYSCALL, SRC_PROC };
+
+struct opts {
+	pid_t *pids;
+	size_t nr_pids;
+	int out_cols[MAX_OUTPUT_COLS];
+	size_t nr_out_cols;
+	int system_only;
+	int sort_col;		/* -1: by PID, in /proc or -p order */
+	int reverse;
+	long top;		/* 0: every row */
+	enum unit unit;
+	int noheadings, raw, json;
+	double interval;	/* 0: one sample */
+	long count;		/* 0: until interrupted */
+	enum source source;
+	int summary;		/* print the system summary */
+	int table;		/* print the process table */
+};
+
+/* The system summary: one row per field of struct tam_mem_stats. */
+static const struct {
+	const char *name;
+	size_t off;
+} summary_rows[] = {
+	{ "total", offsetof(struct tam_mem_stats, total_bytes) },
+	{ "free", offsetof(struct tam_mem_stats, free_bytes) },
+	{ "buffers", offsetof(struct tam_mem_stats, buffers_bytes) },
+	{ "cached", offsetof(struct tam_mem_stats, cached_bytes) },
+	{ "available", offsetof(struct tam_mem_stats, available_bytes) },
+	{ "reserved", offsetof(struct tam_mem_stats, reserved_bytes) },
+	{ "committed", offsetof(struct tam_mem_stats, committed_bytes) },
+	{ "commit_charge", offsetof(struct tam_mem_stats, commit_charge_bytes) },
+	{ "commit_limit", offsetof(struct tam_mem_stats, commit_limit_bytes) },
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+"Usage: tamstat [options]\n"
+"Show reserved (VmSize) and committed (VmRSS) memory of the system and of\n"
+"every process, from the vm_stats/mem_stats syscalls or from /proc.\n"
+"\n"
+"  -p, --pid PID[,PID...]   only these processes (no system summary)\n"
+"      --system             only the system summary\n"
+"  -o, --output COLUMNS     process columns to print, comma separated\n"
+"      --sort COLUMN        sort processes by COLUMN, smallest first\n"
+"  -r, --reverse            reverse the sort order\n"
+"      --top N              only the first N processes after sorting\n"
+"  -b, --bytes              sizes in bytes\n"
+"      --kib, --mib, --gib  sizes in KiB, MiB (the default) or GiB\n"
+"  -h, --human              human-readable sizes (1.5M, 2G)\n"
+"  -n, --noheadings         no column headings and no summary title\n"
+"      --raw                raw output: one space between columns\n"
+"  -J, --json               JSON output\n"
+"  -s, --interval SECONDS   print a new sample every SECONDS (e.g. 0.5)\n"
+"  -c, --count COUNT        stop after COUNT samples (interval default 1 s)\n"
+"      --source SOURCE      syscall or proc (default: syscall when the\n"
+"                           kernel has it, else proc)\n"
+"      --help               show this help\n"
+"\n"
+"Columns:\n");
+	for (i = 0; i < NR_COLS; i++)
+		fprintf(f, "  %-10s %s\n", cols[i].name, cols[i].help);
+	fprintf(f,
+"\n"
+"Exit status: 0 success, 1 runtime failure, 2 usage error, 3 no such process.\n"
+"See tamstat(1).\n");
+}
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tamstat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'tamstat --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int column_by_name(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NR_COLS; i++)
+		if (strlen(cols[i].name) == len &&
+		    !strncasecmp(cols[i].name, name, len))
+			return i;
+	return -1;
+}
+
+static int parse_columns(const char *arg, struct opts *o)
+{
+	const char *p = arg, *end;
+	int col;
+
+	o->nr_out_cols = 0;
+	for (;;) {
+		end = strchrnul(p, ',');
+		col = column_by_name(p, end - p);
+		if (col < 0)
+			return usage_error("unknown column '%.*s' in '%s'",
+					   (int)(end - p), p, arg);
+		if (o->nr_out_cols == MAX_OUTPUT_COLS)
+			return usage_error("too many columns in '%s'", arg);
+		o->out_cols[o->nr_out_cols++] = col;
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}
+
+static int parse_pids(const char *arg, struct opts *o)
+{
+	char tok[32];
+	const char *p = arg, *end;
+	pid_t *pids;
+	long pid;
+
+	for (;;) {
+		end = strchrnul(p, ',');
+		if ((size_t)(end - p) >= sizeof(tok))
+			goto bad;
+		memcpy(tok, p, end - p);
+		tok[end - p] = '\0';
+		if (tam_parse_long(tok, 1, INT_MAX, &pid))
+			goto bad;
+		pids = realloc(o->pids, (o->nr_pids + 1) * sizeof(*pids));
+		if (!pids) {
+			perror("tamstat");
+			return EXIT_RUNTIME;
+		}
+		o->pids = pids;
+		o->pids[o->nr_pids++] = (pid_t)pid;
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+bad:
+	return usage_error("invalid PID list '%s' (want PID[,PID...], PIDs > 0)",
+			   arg);
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v <= 0 || v > 31536000)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Copy s, replacing each byte that is not part of valid UTF-8 by U+FFFD. */
+static void utf8_sanitize(const char *s, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, len, i;
+	uint32_t cp;
+
+	while (*p && o + 4 < size) {
+		if (*p < 0x80) {
+			out[o++] = *p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			len = 2;
+			cp = *p & 0x1f;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			len = 3;
+			cp = *p & 0x0f;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			len = 4;
+			cp = *p & 0x07;
+		} else {
+			goto invalid;
+		}
+		for (i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				goto invalid;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			goto invalid;
+		memcpy(out + o, p, len);
+		o += len;
+		p += len;
+		continue;
+invalid:
+		memcpy(out + o, "\xef\xbf\xbd", 3);
+		o += 3;
+		p++;
+	}
+	out[o] = '\0';
+}
+
+static void format_size(uint64_t b, enum unit u, char *buf, size_t size)
+{
+	static const char sfx[] = "KMGTPE";
+	double v = b;
+	int i = -1;
+
+	switch (u) {
+	case U_BYTES:
+		snprintf(buf, size, "%" PRIu64, b);
+		break;
+	case U_KIB:
+		snprintf(buf, size, "%" PRIu64, (b >> 10) + ((b & 1023) >= 512));
+		break;
+	case U_MIB:
+		snprintf(buf, size, "%.2f", b / 1048576.0);
+		break;
+	case U_GIB:
+		snprintf(buf, size, "%.2f", b / 1073741824.0);
+		break;
+	case U_HUMAN:
+		while (v >= 1024 && i < (int)sizeof(sfx) - 2) {
+			v /= 1024;
+			i++;
+		}
+		if (i < 0) {
+			snprintf(buf, size, "%" PRIu64 "B", b);
+			break;
+		}
+		snprintf(buf, size, "%.1f%c", v, sfx[i]);
+		/* "32.0M" reads better as "32M" */
+		if (strstr(buf, ".0") == buf + strlen(buf) - 3)
+			memmove(buf + strlen(buf) - 3, buf + strlen(buf) - 1, 2);
+		break;
+	}
+}
+
+static void format_pct(uint64_t part, uint64_t whole, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.1f", whole ? part * 100.0 / whole : 0.0);
+}
+
+/* The text of process column col, as it goes into the table. */
+static void format_cell(const struct opts *o, const struct tam_vm_stat *st,
+			int col, uint64_t ram, char *buf, size_t size)
+{
+	switch (col) {
+	case COL_PID:
+		snprintf(buf, size, "%d", st->pid);
+		break;
+	case COL_COMMAND:
+		if (o->json)
+			utf8_sanitize(st->comm, buf, size);
+		else
+			snprintf(buf, size, "%s", st->comm);
+		break;
+	case COL_RESERVED:
+		format_size(st->reserved_bytes, o->unit, buf, size);
+		break;
+	case COL_COMMITTED:
+		format_size(st->committed_bytes, o->unit, buf, size);
+		break;
+	case COL_COMMIT_PCT:
+		format_pct(st->committed_bytes, st->reserved_bytes, buf, size);
+		break;
+	case COL_RAM_PCT:
+		format_pct(st->committed_bytes, ram, buf, size);
+		break;
+	case COL_OOM_SCORE:
+		snprintf(buf, size, "%" PRIu64, (uint64_t)st->oom_score);
+		break;
+	case COL_OOM_ADJ:
+		snprintf(buf, size, "%d", st->oom_score_adj);
+		break;
+	}
+}
+
+/* qsort has no context argument: the sort column lives here. */
+static int sort_col;
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+/* Ratios a/b and c/d compared exactly, without division. */
+static int cmp_ratio(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+	unsigned __int128 l = (unsigned __int128)a * (d ? d : 1);
+	unsigned __int128 r = (unsigned __int128)c * (b ? b : 1);
+
+	if (!b)
+		l = 0;
+	if (!d)
+		r = 0;
+	return (l > r) - (l < r);
+}
+
+static int cmp_stat(const void *pa, const void *pb)
+{
+	const struct tam_vm_stat *a = pa, *b = pb;
+	int r = 0;
+
+	switch (sort_col) {
+	case COL_COMMAND:
+		r = strcmp(a->comm, b->comm);
+		break;
+	case COL_RESERVED:
+		r = cmp_u64(a->reserved_bytes, b->reserved_bytes);
+		break;
+	case COL_COMMITTED:
+	case COL_RAM_PCT:
+		r = cmp_u64(a->committed_bytes, b->committed_bytes);
+		break;
+	case COL_COMMIT_PCT:
+		r = cmp_ratio(a->committed_bytes, a->reserved_bytes,
+			      b->committed_bytes, b->reserved_bytes);
+		break;
+	case COL_OOM_SCORE:
+		r = cmp_u64(a->oom_score, b->oom_score);
+		break;
+	case COL_OOM_ADJ:
+		r = (a->oom_score_adj > b->oom_score_adj) -
+		    (a->oom_score_adj < b->oom_score_adj);
+		break;
+	}
+	return r ? r : (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+static long get_vm_stats(const struct opts *o, pid_t pid,
+			 struct tam_vm_stat *buf, size_t count)
+{
+	if (o->source == SRC_PROC)
+		return tam_vm_stats_proc(pid, buf, count);
+	return tam_vm_stats(pid, buf, count);
+}
+
+static int get_mem_stats(const struct opts *o, struct tam_mem_stats *ms)
+{
+	if (o->source == SRC_PROC)
+		return tam_mem_stats_proc(ms);
+	return tam_mem_stats(ms);
+}
+
+/* The processes to show, in *out (caller frees).  Count, or -exit status. */
+static long get_processes(const struct opts *o, struct tam_vm_stat **out)
+{
+	struct tam_vm_stat *buf = NULL, *nbuf;
+	size_t cap = 0, i;
+	int missing = 0;
+	long n;
+
+	if (o->nr_pids) {
+		buf = calloc(o->nr_pids, sizeof(*buf));
+		if (!buf)
+			goto fail;
+		for (i = 0; i < o->nr_pids; i++) {
+			if (get_vm_stats(o, o->pids[i], &buf[i], 1) == 1)
+				continue;
+			if (errno != ESRCH)
+				goto fail;
+			fprintf(stderr, "tamstat: no such process: %d\n",
+				o->pids[i]);
+			missing = 1;
+		}
+		if (missing) {
+			free(buf);
+			return -EXIT_NOPROC;
+		}
+		*out = buf;
+		return (long)o->nr_pids;
+	}
+	/* Every process: grow the buffer until the list fits. */
+	for (n = 256;;) {
+		cap = (size_t)n + 64;
+		nbuf = realloc(buf, cap * sizeof(*buf));
+		if (!nbuf)
+			goto fail;
+		buf = nbuf;
+		n = get_vm_stats(o, 0, buf, cap);
+		if (n < 0)
+			goto fail;
+		if ((size_t)n <= cap)
+			break;
+	}
+	*out = buf;
+	return n;
+fail:
+	fprintf(stderr, "tamstat: reading process statistics: %s\n",
+		strerror(errno));
+	free(buf);
+	return -EXIT_RUNTIME;
+}
+
+static struct libscols_table *new_table(const struct opts *o, const char *name)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return NULL;
+	/* One column goes out unpadded, so that "-o x -n" is a bare value. */
+	if (scols_table_set_name(tb, name) ||
+	    scols_table_enable_json(tb, o->json) ||
+	    scols_table_enable_raw(tb, o->raw || o->nr_out_cols == 1) ||
+	    scols_table_enable_noheadings(tb, o->noheadings)) {
+		scols_unref_table(tb);
+		return NULL;
+	}
+	return tb;
+}
+
+static int add_column(struct libscols_table *tb, const struct opts *o,
+		      const char *name, enum kind kind, double whint)
+{
+	struct libscols_column *cl;
+	int number = kind == K_INT || kind == K_PCT ||
+		     (kind == K_SIZE && o->unit != U_HUMAN);
+
+	cl = scols_table_new_column(tb, name, whint,
+				    kind == K_TEXT ? 0 : SCOLS_FL_RIGHT);
+	if (!cl)
+		return -1;
+	return scols_column_set_json_type(cl, number ? SCOLS_JSON_NUMBER :
+						       SCOLS_JSON_STRING);
+}
+
+/*
+ * Render tb to a string.  For JSON, libsmartcols writes a whole object,
+ * "{\n   \"name\": [...]\n}\n"; *inner then points at the member inside the
+ * braces so that several tables can share one document.
+ */
+static char *render(struct libscols_table *tb, const struct opts *o,
+		    const char **inner, size_t *len)
+{
+	char *s = NULL;
+	size_t n;
+
+	if (scols_print_table_to_string(tb, &s) || !s) {
+		free(s);
+		return NULL;
+	}
+	n = strlen(s);
+	*inner = s;
+	*len = n;
+	if (o->json) {
+		if (n < 5 || strncmp(s, "{\n", 2) || strcmp(s + n - 3, "\n}\n")) {
+			free(s);
+			errno = EPROTO;
+			return NULL;
+		}
+		*inner = s + 2;
+		*len = n - 5;
+	}
+	return s;
+}
+
+static struct libscols_table *summary_table(const struct opts *o,
+					    const struct tam_mem_stats *ms)
+{
+	struct libscols_table *tb = new_table(o, "system");
+	struct libscols_line *ln;
+	char buf[64];
+	uint64_t v;
+	size_t i;
+
+	if (!tb || add_column(tb, o, "FIELD", K_TEXT, 13) ||
+	    add_column(tb, o, "SIZE", K_SIZE, 10) ||
+	    add_column(tb, o, "RAM%", K_PCT, 6))
+		goto fail;
+	for (i = 0; i < ARRAY_SIZE(summary_rows); i++) {
+		memcpy(&v, (const char *)ms + summary_rows[i].off, sizeof(v));
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || scols_line_set_data(ln, 0, summary_rows[i].name))
+			goto fail;
+		format_size(v, o->unit, buf, sizeof(buf));
+		if (scols_line_set_data(ln, 1, buf))
+			goto fail;
+		format_pct(v, ms->total_bytes, buf, sizeof(buf));
+		if (scols_line_set_data(ln, 2, buf))
+			goto fail;
+	}
+	return tb;
+fail:
+	scols_unref_table(tb);
+	return NULL;
+}
+
+static struct libscols_table *process_table(const struct opts *o,
+					    const struct tam_vm_stat *st,
+					    size_t n, uint64_t ram)
+{
+	struct libscols_table *tb = new_table(o, "processes");
+	struct libscols_line *ln;
+	char buf[64];
+	size_t i, c;
+	int col;
+
+	if (!tb)
+		return NULL;
+	for (c = 0; c < o->nr_out_cols; c++) {
+		col = o->out_cols[c];
+		if (add_column(tb, o, cols[col].name, cols[col].kind,
+			       cols[col].whint))
+			goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto fail;
+		for (c = 0; c < o->nr_out_cols; c++) {
+			format_cell(o, &st[i], o->out_cols[c], ram, buf,
+				    sizeof(buf));
+			if (scols_line_set_data(ln, c, buf))
+				goto fail;
+		}
+	}
+	return tb;
+fail:
+	scols_unref_table(tb);
+	return NULL;
+}
+
+static const char *source_name(const struct opts *o)
+{
+	if (o->source == SRC_PROC || !tam_kernel_support())
+		return "proc";
+	return "syscall";
+}
+
+static int needs_ram(const struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nr_out_cols; i++)
+		if (o->out_cols[i] == COL_RAM_PCT)
+			return 1;
+	return o->summary;
+}
+
+/* A rendered table; libsmartcols leaves out the final newline. */
+static void put_text(const char *s, size_t len, FILE *out)
+{
+	fwrite(s, 1, len, out);
+	if (len && s[len - 1] != '\n')
+		fputc('\n', out);
+}
+
+/*
+ * One sample, rendered into out.  Returns 0 or an exit status; on failure
+ * out holds nothing worth printing.
+ */
+static int sample(const struct opts *o, FILE *out)
+{
+	struct libscols_table *stb = NULL, *ptb = NULL;
+	char *sstr = NULL, *pstr = NULL;
+	const char *sin = NULL, *pin = NULL;
+	struct tam_vm_stat *st = NULL;
+	struct tam_mem_stats ms = { 0 };
+	size_t slen = 0, plen = 0;
+	int ret = EXIT_RUNTIME;
+	long n = 0;
+
+	if (needs_ram(o) && get_mem_stats(o, &ms)) {
+		fprintf(stderr, "tamstat: reading memory statistics: %s\n",
+			strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	errno = 0;
+	if (o->table) {
+		n = get_processes(o, &st);
+		if (n < 0)
+			return (int)-n;
+		if (o->sort_col >= 0) {
+			sort_col = o->sort_col;
+			qsort(st, n, sizeof(*st), cmp_stat);
+		}
+		if (o->reverse) {
+			struct tam_vm_stat tmp;
+			long i;
+
+			for (i = 0; i < n / 2; i++) {
+				tmp = st[i];
+				st[i] = st[n - 1 - i];
+				st[n - 1 - i] = tmp;
+			}
+		}
+		if (o->top && n > o->top)
+			n = o->top;
+		ptb = process_table(o, st, n, ms.total_bytes);
+		if (!ptb || !(pstr = render(ptb, o, &pin, &plen)))
+			goto fail;
+	}
+	if (o->summary) {
+		stb = summary_table(o, &ms);
+		if (!stb || !(sstr = render(stb, o, &sin, &slen)))
+			goto fail;
+	}
+
+	if (o->json) {
+		fprintf(out, "{\n   \"source\": \"%s\",\n   \"unit\": \"%s\"",
+			source_name(o), unit_names[o->unit]);
+		if (o->summary)
+			fprintf(out, ",\n   \"nr_processes\": %" PRIu64 ",\n%.*s",
+				(uint64_t)ms.nr_processes, (int)slen, sin);
+		if (o->table)
+			fprintf(out, ",\n%.*s", (int)plen, pin);
+		fputs("\n}\n", out);
+	} else {
+		if (o->summary && !o->noheadings && !o->raw)
+			fprintf(out, "source: %s   processes: %" PRIu64 "   unit: %s\n",
+				source_name(o), (uint64_t)ms.nr_processes,
+				unit_names[o->unit]);
+		if (o->summary)
+			put_text(sin, slen, out);
+		if (o->summary && o->table)
+			fputc('\n', out);
+		if (o->table)
+			put_text(pin, plen, out);
+	}
+	ret = 0;
+	goto out;
+fail:
+	fprintf(stderr, "tamstat: formatting the output: %s\n",
+		strerror(errno ? errno : ENOMEM));
+out:
+	free(sstr);
+	free(pstr);
+	scols_unref_table(stb);
+	scols_unref_table(ptb);
+	free(st);
+	return ret;
+}
+
+/* Print one sample to stdout, all of it or nothing. */
+static int print_sample(const struct opts *o, int first)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int ret;
+
+	if (!out) {
+		perror("tamstat");
+		return EXIT_RUNTIME;
+	}
+	/* Samples of a table are separated by a blank line. */
+	if (!first && !o->json && !o->noheadings)
+		fputc('\n', out);
+	ret = sample(o, out);
+	if (fclose(out)) {
+		perror("tamstat");
+		ret = EXIT_RUNTIME;
+	}
+	if (!ret && (fwrite(buf, 1, len, stdout) != len || fflush(stdout))) {
+		fprintf(stderr, "tamstat: write error: %s\n", strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	free(buf);
+	return ret;
+}
+
+static void sleep_until(struct timespec *next, double interval)
+{
+	struct timespec now;
+
+	next->tv_sec += (time_t)interval;
+	next->tv_nsec += (long)((interval - (time_t)interval) * 1e9);
+	if (next->tv_nsec >= 1000000000) {
+		next->tv_sec++;
+		next->tv_nsec -= 1000000000;
+	}
+	/* Behind schedule (a slow sample): start counting from now. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > next->tv_sec ||
+	    (now.tv_sec == next->tv_sec && now.tv_nsec > next->tv_nsec))
+		*next = now;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
+		;
+}
+
+enum {
+	OPT_SYSTEM = 256, OPT_SORT, OPT_TOP, OPT_KIB, OPT_MIB, OPT_GIB,
+	OPT_RAW, OPT_SOURCE, OPT_HELP,
+};
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "system", no_argument, NULL, OPT_SYSTEM },
+		{ "output", required_argument, NULL, 'o' },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "bytes", no_argument, NULL, 'b' },
+		{ "kib", no_argument, NULL, OPT_KIB },
+		{ "mib", no_argument, NULL, OPT_MIB },
+		{ "gib", no_argument, NULL, OPT_GIB },
+		{ "human", no_argument, NULL, 'h' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "json", no_argument, NULL, 'J' },
+		{ "interval", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, ret, has_output = 0;
+
+	o->sort_col = -1;
+	o->unit = U_MIB;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:o:rbhnJs:c:", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			ret = parse_pids(optarg, o);
+			if (ret)
+				return ret;
+			break;
+		case OPT_SYSTEM:
+			o->system_only = 1;
+			break;
+		case 'o':
+			ret = parse_columns(optarg, o);
+			if (ret)
+				return ret;
+			has_output = 1;
+			break;
+		case OPT_SORT:
+			o->sort_col = column_by_name(optarg, strlen(optarg));
+			if (o->sort_col < 0)
+				return usage_error("unknown sort column '%s'",
+						   optarg);
+			break;
+		case 'r':
+			o->reverse = 1;
+			break;
+		case OPT_TOP:
+			if (tam_parse_long(optarg, 1, LONG_MAX, &o->top))
+				return usage_error("invalid --top '%s' (want N >= 1)",
+						   optarg);
+			break;
+		case 'b':
+			o->unit = U_BYTES;
+			break;
+		case OPT_KIB:
+			o->unit = U_KIB;
+			break;
+		case OPT_MIB:
+			o->unit = U_MIB;
+			break;
+		case OPT_GIB:
+			o->unit = U_GIB;
+			break;
+		case 'h':
+			o->unit = U_HUMAN;
+			break;
+		case 'n':
+			o->noheadings = 1;
+			break;
+		case OPT_RAW:
+			o->raw = 1;
+			break;
+		case 'J':
+			o->json = 1;
+			break;
+		case 's':
+			if (parse_seconds(optarg, &o->interval))
+				return usage_error("invalid interval '%s' (want seconds > 0)",
+						   optarg);
+			break;
+		case 'c':
+			if (tam_parse_long(optarg, 1, LONG_MAX, &o->count))
+				return usage_error("invalid count '%s' (want N >= 1)",
+						   optarg);
+			break;
+		case OPT_SOURCE:
+			if (!strcmp(optarg, "syscall"))
+				o->source = SRC_SYSCALL;
+			else if (!strcmp(optarg, "proc"))
+				o->source = SRC_PROC;
+			else
+				return usage_error("invalid source '%s' (want syscall or proc)",
+						   optarg);
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return -1;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->system_only && (o->nr_pids || has_output || o->sort_col >= 0 ||
+			       o->reverse || o->top))
+		return usage_error("--system does not go with -p, -o, --sort, -r or --top");
+	if (o->count && !o->interval)
+		o->interval = 1;
+	if (!has_output) {
+		static const int def[] = {
+			COL_PID, COL_COMMAND, COL_RESERVED, COL_COMMITTED,
+			COL_COMMIT_PCT, COL_RAM_PCT, COL_OOM_SCORE, COL_OOM_ADJ,
+		};
+
+		memcpy(o->out_cols, def, sizeof(def));
+		o->nr_out_cols = ARRAY_SIZE(def);
+	}
+	o->table = !o->system_only;
+	o->summary = o->system_only || (!o->nr_pids && !has_output);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct timespec next;
+	long i;
+	int ret;
+
+	/* LC_CTYPE only: LC_NUMERIC would turn "1.50" into "1,50" in JSON. */
+	setlocale(LC_CTYPE, "");
+	ret = parse_args(argc, argv, &o);
+	if (ret) {
+		free(o.pids);
+		return ret < 0 ? 0 : ret;
+	}
+	if (o.source == SRC_SYSCALL && !tam_kernel_support()) {
+		fprintf(stderr, "tamstat: the running kernel has no vm_stats/mem_stats syscalls (try --source proc)\n");
+		free(o.pids);
+		return EXIT_RUNTIME;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (i = 0; !ret && (!o.interval || !o.count || i < o.count); i++) {
+		if (i)
+			sleep_until(&next, o.interval);
+		ret = print_sample(&o, !i);
+		if (!o.interval)
+			break;
+	}
+	free(o.pids);
+	return ret;
+}
