@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm_stats(2) and mem_stats(2) against the kernel's own /proc figures, in
+ * the guest (root, a quiet system): children with known memory, every
+ * process of pid 0, the OOM score, the buffer protocols, every error, pid
+ * namespaces, threads, zombies and vfork children.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+
+#define PROC_PATH(buf, pid, file) \
+	snprintf(buf, sizeof(buf), "/proc/%d/%s", (int)(pid), file)
+
+static long long pid_status_kb(pid_t pid, const char *key)
+{
+	char path[64];
+
+	PROC_PATH(path, pid, "status");
+	return proc_field(path, key);
+}
+
+static long long pid_num(pid_t pid, const char *file)
+{
+	char path[64];
+
+	PROC_PATH(path, pid, file);
+	return read_num(path);
+}
+
+static void pid_comm(pid_t pid, char *comm, size_t size)
+{
+	char path[64];
+
+	PROC_PATH(path, pid, "comm");
+	if (read_text(path, comm, size) < 0)
+		comm[0] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
+static int set_oom_adj(pid_t pid, int adj)
+{
+	char path[64];
+
+	PROC_PATH(path, pid, "oom_score_adj");
+	return write_num(path, adj);
+}
+
+/*
+ * A child that writes `pages` pages of a tamalloc region with THP off, then
+ * waits: each line read from its command pipe is a number of further pages
+ * to write, acknowledged with one byte.  EOF ends it.
+ */
+struct child {
+	pid_t pid;
+	int cmd, ack;
+};
+
+static void child_loop(int cmd, int ack, unsigned long pages)
+{
+	const unsigned long max = 256 * MiB / PAGE;
+	unsigned char *p;
+	unsigned long done = 0, more;
+	char line[32];
+
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	p = (void *)sys_tamalloc(max * PAGE, 0);
+	if ((long)p <= 0)
+		_exit(1);
+	more = pages;
+	for (;;) {
+		for (; more && done < max; more--, done++)
+			p[done * PAGE] = 1;
+		if (write(ack, "k", 1) != 1)
+			_exit(1);
+		ssize_t n = read(cmd, line, sizeof(line) - 1);
+
+		if (n <= 0)
+			_exit(0);
+		line[n] = '\0';
+		more = strtoul(line, NULL, 10);
+	}
+}
+
+static int child_start(struct child *c, unsigned long pages)
+{
+	int cmd[2], ack[2];
+	char b;
+
+	if (pipe(cmd) || pipe(ack))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		close(cmd[1]);
+		close(ack[0]);
+		child_loop(cmd[0], ack[1], pages);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	c->cmd = cmd[1];
+	c->ack = ack[0];
+	return read(c->ack, &b, 1) == 1 ? 0 : -1;
+}
+
+static int child_touch(struct child *c, unsigned long pages)
+{
+	char line[32], b;
+	int len = snprintf(line, sizeof(line), "%lu\n", pages);
+
+	if (write(c->cmd, line, len) != len)
+		return -1;
+	return read(c->ack, &b, 1) == 1 ? 0 : -1;
+}
+
+/* Later children inherit earlier pipes, so EOF cannot be relied on. */
+static void child_stop(struct child *c)
+{
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	close(c->cmd);
+	close(c->ack);
+}
+
+/* Compare one entry with /proc/PID, which must not change meanwhile. */
+static void expect_matches_proc(struct __test_metadata *_metadata,
+				const struct tam_vm_stat *st)
+{
+	char comm[64];
+
+	EXPECT_EQ(pid_status_kb(st->pid, "VmSize") * 1024,
+		  (long long)st->reserved_bytes) TH_LOG("pid %d", st->pid);
+	EXPECT_EQ(pid_status_kb(st->pid, "VmRSS") * 1024,
+		  (long long)st->committed_bytes) TH_LOG("pid %d", st->pid);
+	EXPECT_EQ(pid_num(st->pid, "oom_score"), (long long)st->oom_score)
+		TH_LOG("pid %d", st->pid);
+	EXPECT_EQ(pid_num(st->pid, "oom_score_adj"), st->oom_score_adj)
+		TH_LOG("pid %d", st->pid);
+	pid_comm(st->pid, comm, sizeof(comm));
+	EXPECT_STREQ(comm, st->comm);
+	EXPECT_EQ('\0', st->comm[sizeof(st->comm) - 1]);
+}
+
+static long vm_stats_one(pid_t pid, struct tam_vm_stat *st)
+{
+	memset(st, 0xa5, sizeof(*st));
+	return sys_vm_stats(pid, st, 1, 0);
+}
+
+TEST(abi_layout)
+{
+	/* The same for 32- and 64-bit callers: no implicit padding. */
+	EXPECT_EQ(48, sizeof(struct tam_vm_stat));
+	EXPECT_EQ(0, offsetof(struct tam_vm_stat, pid));
+	EXPECT_EQ(4, offsetof(struct tam_vm_stat, oom_score_adj));
+	EXPECT_EQ(8, offsetof(struct tam_vm_stat, reserved_bytes));
+	EXPECT_EQ(16, offsetof(struct tam_vm_stat, committed_bytes));
+	EXPECT_EQ(24, offsetof(struct tam_vm_stat, oom_score));
+	EXPECT_EQ(32, offsetof(struct tam_vm_stat, comm));
+	EXPECT_EQ(TAM_MEM_STATS_SIZE_VER0, sizeof(struct tam_mem_stats));
+	EXPECT_EQ(72, offsetof(struct tam_mem_stats, nr_processes));
+}
+
+TEST(children_match_proc)
+{
+	static const unsigned long pages[] = { 0, 1, 100, 4096 };
+	struct child c[4];
+	struct tam_vm_stat st[4];
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, child_start(&c[i], pages[i]));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(1, vm_stats_one(c[i].pid, &st[i]));
+		EXPECT_EQ(c[i].pid, st[i].pid);
+		expect_matches_proc(_metadata, &st[i]);
+	}
+	/* Identical children but for the pages written: exact differences. */
+	for (i = 1; i < 4; i++) {
+		EXPECT_EQ((pages[i] - pages[0]) * PAGE,
+			  st[i].committed_bytes - st[0].committed_bytes);
+		EXPECT_EQ(st[0].reserved_bytes, st[i].reserved_bytes);
+	}
+	for (i = 0; i < 4; i++)
+		child_stop(&c[i]);
+}
+
+TEST(self_matches_proc)
+{
+	struct tam_vm_stat st;
+	long long rss;
+	int tries;
+
+	prefault_stack();
+	for (tries = 0; tries < 10; tries++) {
+		rss = self_kb("VmRSS");
+		ASSERT_EQ(1, vm_stats_one(getpid(), &st));
+		if (self_kb("VmRSS") == rss && (long long)st.committed_bytes == rss * 1024)
+			break;
+	}
+	ASSERT_LT(tries, 10);
+	EXPECT_EQ(self_kb("VmSize") * 1024, (long long)st.reserved_bytes);
+	EXPECT_EQ(getpid(), st.pid);
+	EXPECT_EQ(read_num("/proc/self/oom_score"), (long long)st.oom_score);
+	EXPECT_EQ(read_num("/proc/self/oom_score_adj"), st.oom_score_adj);
+	EXPECT_STREQ("vm_stats_test", st.comm);
+}
+
+TEST(all_processes_match_proc)
+{
+	struct tam_vm_stat *all;
+	struct child c;
+	long n, m, i, with_mm = 0;
+	char path[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, child_start(&c, 10));
+	n = sys_vm_stats(0, NULL, 0, 0);
+	ASSERT_GT(n, 2);
+	all = calloc(n + 16, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	m = sys_vm_stats(0, all, n + 16, 0);
+	ASSERT_EQ(n, m) TH_LOG("the guest is quiet: the count is stable");
+	/* Exactly the /proc entries that have an mm, in pid order. */
+	for (pid = 1, i = 0; pid < 32768; pid++) {
+		PROC_PATH(path, pid, "status");
+		if (access(path, F_OK) || pid_status_kb(pid, "VmSize") < 0)
+			continue;
+		/* /proc/PID also answers for thread ids: keep processes. */
+		if (pid_status_kb(pid, "Tgid") != pid)
+			continue;
+		with_mm++;
+		ASSERT_LT(i, m);
+		EXPECT_EQ(pid, all[i].pid);
+		if (all[i].pid == pid && pid != getpid())
+			expect_matches_proc(_metadata, &all[i]);
+		i++;
+	}
+	EXPECT_EQ(m, with_mm);
+	child_stop(&c);
+	free(all);
+}
+
+TEST(truncation_protocol)
+{
+	struct tam_vm_stat buf[4], guard;
+	long n;
+
+	n = sys_vm_stats(0, NULL, 0, 0);
+	ASSERT_GE(n, 3);
+	memset(buf, 0x5a, sizeof(buf));
+	memset(&guard, 0x5a, sizeof(guard));
+	/* count 1: one entry written, the real number returned. */
+	EXPECT_EQ(n, sys_vm_stats(0, buf, 1, 0));
+	EXPECT_EQ(1, buf[0].pid);
+	EXPECT_EQ(0, memcmp(&buf[1], &guard, sizeof(guard)));
+	/* count n - 1: n - 1 entries. */
+	if (n - 1 < 4) {
+		EXPECT_EQ(n, sys_vm_stats(0, buf, n - 1, 0));
+		if (n - 1 < 4)
+			EXPECT_EQ(0, memcmp(&buf[n - 1], &guard, sizeof(guard)));
+	}
+	/* pid > 0 with count 0 writes nothing and still answers 1. */
+	memset(buf, 0x5a, sizeof(buf));
+	EXPECT_EQ(1, sys_vm_stats(getpid(), buf, 0, 0));
+	EXPECT_EQ(0, memcmp(&buf[0], &guard, sizeof(guard)));
+	EXPECT_EQ(1, sys_vm_stats(getpid(), NULL, 0, 0));
+}
+
+TEST(bad_arguments)
+{
+	static const pid_t bad_pids[] = { -1, -2, INT_MIN };
+	struct tam_vm_stat st;
+	unsigned int i;
+	int status;
+	pid_t dead;
+
+	for (i = 0; i < sizeof(bad_pids) / sizeof(bad_pids[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_vm_stats(bad_pids[i], &st, 1, 0));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("pid %d", bad_pids[i]);
+	}
+	for (i = 0; i < 32; i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_vm_stats(getpid(), &st, 1, 1u << i));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("flag bit %u", i);
+		errno = 0;
+		EXPECT_EQ(-1, sys_vm_stats(0, NULL, 0, 1u << i));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	dead = fork();
+	ASSERT_GE(dead, 0);
+	if (!dead)
+		_exit(0);
+	ASSERT_EQ(dead, waitpid(dead, &status, 0));
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(dead, &st, 1, 0));
+	EXPECT_EQ(ESRCH, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(INT_MAX, &st, 1, 0));
+	EXPECT_EQ(ESRCH, errno);
+}
+
+TEST(bad_buffers)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	struct tam_vm_stat *edge;
+	char *ro, *two;
+
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(getpid(), NULL, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(0, NULL, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(getpid(), (void *)0xffff888000000000UL, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(getpid(), ro, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(0, ro, 4, 0));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(ro, page);
+
+	/* A buffer whose second entry runs into a PROT_NONE page. */
+	two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, two);
+	ASSERT_EQ(0, mprotect(two + page, page, PROT_NONE));
+	edge = (void *)(two + page - sizeof(*edge) - 8);
+	errno = 0;
+	EXPECT_EQ(-1, sys_vm_stats(0, edge, 2, 0));
+	EXPECT_EQ(EFAULT, errno);
+	/* One entry fits. */
+	EXPECT_EQ(1, sys_vm_stats(getpid(), edge, 1, 0));
+	EXPECT_EQ(getpid(), edge->pid);
+	munmap(two, 2 * page);
+}
+
+static void *sleeper(void *arg)
+{
+	pid_t *tid = arg;
+
+	*tid = gettid();
+	pause();
+	return NULL;
+}
+
+TEST(thread_id_means_its_process)
+{
+	volatile pid_t tid = 0;
+	struct tam_vm_stat st;
+	pthread_t th;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, sleeper, (void *)&tid));
+	while (!tid)
+		sched_yield();
+	ASSERT_NE(getpid(), tid);
+	ASSERT_EQ(1, vm_stats_one(tid, &st));
+	EXPECT_EQ(getpid(), st.pid);
+	EXPECT_GT(st.reserved_bytes, 0);
+}
+
+TEST(kernel_thread_reports_zeros)
+{
+	struct tam_vm_stat st;
+
+	/* pid 2 is kthreadd; /proc shows it without Vm lines. */
+	ASSERT_EQ(-1, pid_status_kb(2, "VmSize"));
+	ASSERT_EQ(1, vm_stats_one(2, &st));
+	EXPECT_EQ(2, st.pid);
+	EXPECT_STREQ("kthreadd", st.comm);
+	EXPECT_EQ(0, st.reserved_bytes);
+	EXPECT_EQ(0, st.committed_bytes);
+	EXPECT_EQ(0, st.oom_score);
+	EXPECT_EQ(0, pid_num(2, "oom_score"));
+}
+
+TEST(init_has_oom_score_0)
+{
+	struct tam_vm_stat st;
+
+	ASSERT_EQ(1, vm_stats_one(1, &st));
+	EXPECT_EQ(0, st.oom_score);
+	EXPECT_GT(st.reserved_bytes, 0);
+	expect_matches_proc(_metadata, &st);
+}
+
+TEST(zombie_reports_zeros)
+{
+	struct tam_vm_stat st;
+	siginfo_t info;
+	pid_t child;
+
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child)
+		_exit(0);
+	/* Wait for the exit without reaping. */
+	ASSERT_EQ(0, waitid(P_PID, child, &info, WEXITED | WNOWAIT));
+	ASSERT_EQ(1, vm_stats_one(child, &st));
+	EXPECT_EQ(child, st.pid);
+	EXPECT_EQ(0, st.reserved_bytes);
+	EXPECT_EQ(0, st.oom_score);
+	EXPECT_EQ(-1, pid_status_kb(child, "VmSize"));
+	waitpid(child, NULL, 0);
+}
+
+static void *live_thread(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
+TEST(zombie_leader_with_live_threads)
+{
+	struct tam_vm_stat st, *all;
+	int ready[2], found = 0;
+	long n, i;
+	pid_t child;
+	char b;
+
+	ASSERT_EQ(0, pipe(ready));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, live_thread, NULL))
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pthread_exit(NULL);	/* the leader exits, the thread lives */
+	}
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	/* Wait until the leader is a zombie. */
+	for (i = 0; i < 1000 && pid_status_kb(child, "VmSize") >= 0; i++)
+		usleep(1000);
+	ASSERT_EQ(1, vm_stats_one(child, &st));
+	EXPECT_EQ(child, st.pid);
+	EXPECT_GT(st.reserved_bytes, 0) TH_LOG("the live thread's mm is reported");
+	EXPECT_GT(st.oom_score, 0);
+	n = sys_vm_stats(0, NULL, 0, 0);
+	all = calloc(n + 8, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	n = sys_vm_stats(0, all, n + 8, 0);
+	for (i = 0; i < n; i++)
+		found += all[i].pid == child;
+	EXPECT_EQ(1, found);
+	free(all);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+TEST(vfork_child_has_oom_score_0)
+{
+	struct tam_vm_stat st;
+	int pipefd[2];
+	pid_t helper, vchild;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	helper = fork();
+	ASSERT_GE(helper, 0);
+	if (!helper) {
+		pid_t v = vfork();
+
+		if (v == 0) {
+			pid_t me = getpid();
+
+			if (write(pipefd[1], &me, sizeof(me)) != sizeof(me))
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(vchild), read(pipefd[0], &vchild, sizeof(vchild)));
+	ASSERT_EQ(1, vm_stats_one(vchild, &st));
+	EXPECT_EQ(vchild, st.pid);
+	EXPECT_EQ(0, st.oom_score) TH_LOG("in_vfork() tasks are unkillable");
+	EXPECT_EQ(pid_num(vchild, "oom_score"), (long long)st.oom_score);
+	EXPECT_GT(st.reserved_bytes, 0);
+	kill(vchild, SIGKILL);
+	waitpid(helper, NULL, 0);
+}
+
+TEST(oom_score_follows_adj_and_rss)
+{
+	struct tam_vm_stat lo, mid, hi, grown;
+	struct child c;
+
+	ASSERT_EQ(0, child_start(&c, 1000));
+	ASSERT_EQ(0, set_oom_adj(c.pid, -1000));
+	ASSERT_EQ(1, vm_stats_one(c.pid, &lo));
+	EXPECT_EQ(0, lo.oom_score);
+	EXPECT_EQ(-1000, lo.oom_score_adj);
+	expect_matches_proc(_metadata, &lo);
+
+	ASSERT_EQ(0, set_oom_adj(c.pid, 0));
+	ASSERT_EQ(1, vm_stats_one(c.pid, &mid));
+	EXPECT_EQ(0, mid.oom_score_adj);
+	expect_matches_proc(_metadata, &mid);
+
+	ASSERT_EQ(0, set_oom_adj(c.pid, 1000));
+	ASSERT_EQ(1, vm_stats_one(c.pid, &hi));
+	EXPECT_EQ(1000, hi.oom_score_adj);
+	EXPECT_GE(hi.oom_score, 1333);
+	expect_matches_proc(_metadata, &hi);
+	EXPECT_GT(hi.oom_score, mid.oom_score);
+	EXPECT_GT(mid.oom_score, lo.oom_score);
+
+	/* 64 MiB more resident in a 512 MiB guest: the score rises. */
+	ASSERT_EQ(0, set_oom_adj(c.pid, 0));
+	ASSERT_EQ(0, child_touch(&c, 64 * MiB / PAGE));
+	ASSERT_EQ(1, vm_stats_one(c.pid, &grown));
+	EXPECT_GT(grown.oom_score, mid.oom_score + 50);
+	/* Plus the child's first run of that code: text pages fault in. */
+	EXPECT_GE(grown.committed_bytes, mid.committed_bytes + 64 * MiB);
+	EXPECT_LE(grown.committed_bytes, mid.committed_bytes + 64 * MiB + 512 * KiB);
+	expect_matches_proc(_metadata, &grown);
+	child_stop(&c);
+}
+
+TEST(mem_stats_matches_meminfo_and_sums)
+{
+	struct tam_mem_stats ms;
+	struct tam_vm_stat *all;
+	unsigned long long vm = 0, rss = 0;
+	long n, i;
+
+	prefault_stack();
+	n = sys_vm_stats(0, NULL, 0, 0);
+	all = calloc(n + 8, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	memset(&ms, 0xff, sizeof(ms));
+	ASSERT_EQ(sizeof(ms), sys_mem_stats(&ms, sizeof(ms), 0));
+	n = sys_vm_stats(0, all, n + 8, 0);
+	for (i = 0; i < n; i++) {
+		vm += all[i].reserved_bytes;
+		rss += all[i].committed_bytes;
+	}
+	EXPECT_EQ(n, (long)ms.nr_processes);
+	EXPECT_EQ(vm, ms.reserved_bytes);
+	EXPECT_LT(llabs((long long)(rss - ms.committed_bytes)), 256 * 1024);
+	EXPECT_EQ(meminfo_kb("MemTotal") * 1024, (long long)ms.total_bytes);
+	EXPECT_EQ(meminfo_kb("CommitLimit") * 1024, (long long)ms.commit_limit_bytes);
+	EXPECT_EQ(meminfo_kb("Buffers") * 1024, (long long)ms.buffers_bytes);
+	EXPECT_LT(llabs(meminfo_kb("MemFree") * 1024 - (long long)ms.free_bytes), 4 * MiB);
+	EXPECT_LT(llabs(meminfo_kb("MemAvailable") * 1024 - (long long)ms.available_bytes), 4 * MiB);
+	EXPECT_LT(llabs(meminfo_kb("Cached") * 1024 - (long long)ms.cached_bytes), 4 * MiB);
+	EXPECT_LT(llabs(meminfo_kb("Committed_AS") * 1024 - (long long)ms.commit_charge_bytes), 4 * MiB);
+	EXPECT_LE(ms.free_bytes, ms.total_bytes);
+	/* Sums are page multiples converted once. */
+	EXPECT_EQ(0, ms.reserved_bytes % PAGE);
+	free(all);
+}
+
+TEST(mem_stats_is_stable)
+{
+	struct tam_mem_stats a, b;
+	int i;
+
+	ASSERT_EQ(sizeof(a), sys_mem_stats(&a, sizeof(a), 0));
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(sizeof(b), sys_mem_stats(&b, sizeof(b), 0));
+		ASSERT_EQ(a.total_bytes, b.total_bytes);
+		ASSERT_EQ(a.commit_limit_bytes, b.commit_limit_bytes);
+		ASSERT_EQ(a.nr_processes, b.nr_processes);
+		ASSERT_EQ(a.reserved_bytes, b.reserved_bytes);
+	}
+}
+
+TEST(mem_stats_size_protocol)
+{
+	unsigned char big[TAM_MEM_STATS_SIZE_VER0 + 24];
+	struct tam_mem_stats ms;
+	unsigned int i;
+	char *ro;
+
+	/* A larger (newer) caller struct: the tail is zeroed. */
+	memset(big, 0xee, sizeof(big));
+	EXPECT_EQ(TAM_MEM_STATS_SIZE_VER0, sys_mem_stats(big, sizeof(big), 0));
+	for (i = TAM_MEM_STATS_SIZE_VER0; i < sizeof(big); i++)
+		ASSERT_EQ(0, big[i]) TH_LOG("byte %u", i);
+	memcpy(&ms, big, sizeof(ms));
+	EXPECT_GT(ms.total_bytes, 0);
+
+	errno = 0;
+	EXPECT_EQ(-1, sys_mem_stats(&ms, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_mem_stats(&ms, TAM_MEM_STATS_SIZE_VER0 - 1, 0));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_mem_stats(&ms, 4097, 0));
+	EXPECT_EQ(E2BIG, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_mem_stats(&ms, UINT_MAX, 0));
+	EXPECT_EQ(E2BIG, errno);
+	for (i = 0; i < 32; i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_mem_stats(&ms, sizeof(ms), 1u << i));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	errno = 0;
+	EXPECT_EQ(-1, sys_mem_stats(NULL, sizeof(ms), 0));
+	EXPECT_EQ(EFAULT, errno);
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	errno = 0;
+	EXPECT_EQ(-1, sys_mem_stats(ro, sizeof(ms), 0));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(ro, 4096);
+}
+
+/* Runs as pid 1 of a new pid namespace; exit status = failures. */
+static int in_new_pid_ns(pid_t outer)
+{
+	struct tam_vm_stat all[8], st;
+	struct tam_mem_stats ms;
+	struct child c[2];
+	int bad = 0;
+	long n;
+
+	if (getpid() != 1)
+		return 100;
+	if (child_start(&c[0], 1) || child_start(&c[1], 2))
+		return 101;
+	n = sys_vm_stats(0, all, 8, 0);
+	/* Exactly ourselves and our two children, with namespace pids. */
+	bad += n != 3;
+	bad += n >= 1 && all[0].pid != 1;
+	bad += n >= 2 && all[1].pid != c[0].pid;
+	bad += n >= 3 && all[2].pid != c[1].pid;
+	bad += c[0].pid != 2 || c[1].pid != 3;
+	bad += n >= 3 && all[2].committed_bytes - all[1].committed_bytes != PAGE;
+	/* A process visible only outside is not there. */
+	errno = 0;
+	bad += sys_vm_stats(outer, &st, 1, 0) != -1 || errno != ESRCH;
+	bad += sys_mem_stats(&ms, sizeof(ms), 0) != sizeof(ms) ||
+	       ms.nr_processes != 3;
+	child_stop(&c[0]);
+	child_stop(&c[1]);
+	return bad;
+}
+
+TEST(pid_namespace)
+{
+	pid_t outer = getpid(), child;
+	int status;
+
+	ASSERT_GT(outer, 3);
+	ASSERT_EQ(0, unshare(CLONE_NEWPID)) TH_LOG("%s", strerror(errno));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child)
+		_exit(in_new_pid_ns(outer));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_HARNESS_MAIN
