@@ -461,16 +461,20 @@ fail:
 	return -EXIT_RUNTIME;
 }
 
-static struct libscols_table *new_table(const struct opts *o, const char *name)
+static struct libscols_table *new_table(const struct opts *o, const char *name,
+					size_t nr_cols)
 {
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
 		return NULL;
-	/* One column goes out unpadded, so that "-o x -n" is a bare value. */
+	/*
+	 * libsmartcols has one output format, raw or JSON: JSON wins.  One
+	 * column goes out unpadded, so that "-o x -n" is a bare value.
+	 */
 	if (scols_table_set_name(tb, name) ||
+	    scols_table_enable_raw(tb, o->raw || nr_cols == 1) ||
 	    scols_table_enable_json(tb, o->json) ||
-	    scols_table_enable_raw(tb, o->raw || o->nr_out_cols == 1) ||
 	    scols_table_enable_noheadings(tb, o->noheadings)) {
 		scols_unref_table(tb);
 		return NULL;
@@ -526,7 +530,7 @@ static char *render(struct libscols_table *tb, const struct opts *o,
 static struct libscols_table *summary_table(const struct opts *o,
 					    const struct tam_mem_stats *ms)
 {
-	struct libscols_table *tb = new_table(o, "system");
+	struct libscols_table *tb = new_table(o, "system", 3);
 	struct libscols_line *ln;
 	char buf[64];
 	uint64_t v;
@@ -558,7 +562,8 @@ static struct libscols_table *process_table(const struct opts *o,
 					    const struct tam_vm_stat *st,
 					    size_t n, uint64_t ram)
 {
-	struct libscols_table *tb = new_table(o, "processes");
+	struct libscols_table *tb = new_table(o, "processes",
+						 o->nr_out_cols);
 	struct libscols_line *ln;
 	char buf[64];
 	size_t i, c;

@@ -1,0 +1,363 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# tamstat on the host, whose kernel lacks the syscalls: option parsing, every
+# error path and its exit status, units and percentages against /proc, and
+# JSON that a strict parser accepts whatever the process names contain.
+# Prints TAP ending in a kselftest "# Totals:" line.
+#
+#   tests/host/tamstat_test.sh      (TAMSTAT=path overrides the binary)
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+tamstat=${TAMSTAT:-$build/host/bin/tamstat}
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	[ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+n=0 pass=0 fail=0 skip=0
+# result STATUS DESC: one TAP line; STATUS 0 is a pass.
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n - $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n - $2"
+	fi
+}
+skip() {
+	n=$((n + 1)) skip=$((skip + 1))
+	echo "ok $n # SKIP $1"
+}
+# check DESC CMD...: CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	"$@"
+	result $? "$desc"
+}
+# run ARGS...: tamstat's stdout, stderr and status in $out, $err, $rc.
+run() {
+	"$tamstat" "$@" >"$work/out" 2>"$work/err"
+	rc=$?
+	out=$(cat "$work/out")
+	err=$(cat "$work/err")
+}
+# expect_exit CODE ARGS...: status CODE, a "tamstat: " message, no output.
+expect_exit() {
+	local code=$1
+	shift
+	run "$@"
+	if [ "$rc" = "$code" ] && [ -z "$out" ] && [[ $err == tamstat:\ * ]]; then
+		result 0 "exit $code: tamstat $*"
+	else
+		result 1 "exit $code: tamstat $*"
+		echo "# got status $rc, stdout '$out', stderr '$err'"
+	fi
+}
+# json_ok: $work/out is one JSON document, decoded as strict UTF-8.
+json_ok() {
+	python3 -c 'import json, sys
+json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$work/out"
+}
+# spawn NAME: run sleep under NAME (comm is the name's first 15 bytes).
+spawn() {
+	ln -sf "$(command -v sleep)" "$work/$1"
+	"$work/$1" 300 &
+	pids+=($!)
+	child=$!
+	# Wait for the exec, so that comm is the new name.
+	while [ "$(readlink "/proc/$child/exe")" = "$(readlink /proc/$$/exe)" ]; do
+		sleep 0.01
+	done
+}
+status_kb() {
+	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
+}
+
+[ -x "$tamstat" ] || { echo "1..0 # SKIP $tamstat not built"; exit 0; }
+
+# --- help and usage errors -------------------------------------------------
+run --help
+[ "$rc" = 0 ] && [[ $out == Usage:* ]] && [ -z "$err" ]
+result $? "--help prints usage on stdout, exit 0"
+missing=
+for c in PID COMMAND RESERVED COMMITTED COMMIT% RAM% OOM_SCORE OOM_ADJ; do
+	grep -q "^  $c " <<<"$out" || missing+=" $c"
+done
+[ -z "$missing" ]
+result $? "--help lists every column${missing:+ (missing$missing)}"
+
+for args in "-x" "--bogus" "-p" "-p abc" "-p 0" "-p -1" "-p 1,,2" "-p 1," \
+	    "-p ,1" "-p 99999999999" "-p 1x" "-o" "-o foo" "-o pid,,command" \
+	    "-o pid,foo" "--sort" "--sort foo" "--top 0" "--top x" "-s 0" \
+	    "-s abc" "-s -1" "-s nan" "-s inf" "-c 0" "-c x" "--source" \
+	    "--source foo" "extra" "--system -p 1" "--system -o pid" \
+	    "--system --sort pid" "--system --top 1" "--system -r"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 $args
+done
+expect_exit 2 -p ""
+expect_exit 2 -o ""
+expect_exit 2 --sort ""
+run -x
+grep -q "Try 'tamstat --help'" <<<"$err"
+result $? "usage errors point to --help"
+
+# --- missing processes, runtime failures -----------------------------------
+sleep 0 &
+gone=$!
+wait $gone
+expect_exit 3 -p "$gone"
+expect_exit 3 -p "$$,$gone"
+expect_exit 3 -p "$gone" -J
+expect_exit 3 -p "$gone" -o committed -b -n
+run -p "$gone"
+grep -q "no such process: $gone" <<<"$err"
+result $? "a missing process is named on stderr"
+
+# Syscall 1000 answers ENOSYS on a kernel without tamalloc.
+if ! python3 -c 'import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+sys.exit(libc.syscall(1000, 0, 0) != -1 or ctypes.get_errno() != 38)'; then
+	skip "--source syscall fails on a kernel without the syscalls (this kernel has them)"
+else
+	expect_exit 1 --source syscall
+	expect_exit 1 --source syscall -p $$ -J
+fi
+"$tamstat" >/dev/full 2>"$work/err"
+rc=$?
+[ "$rc" = 1 ] && grep -q "write error" "$work/err"
+result $? "exit 1 when stdout cannot be written"
+
+# --- values against /proc ----------------------------------------------------
+spawn quiet
+quiet=$child
+echo 500 >"/proc/$quiet/oom_score_adj"
+vm=$(status_kb "$quiet" VmSize) rss=$(status_kb "$quiet" VmRSS)
+total=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+
+run -p "$quiet" -o committed -b -n
+[ "$rc" = 0 ] && [ "$out" = "$((rss * 1024))" ]
+result $? "-p PID -o committed -b -n is the bare VmRSS in bytes ($out)"
+
+run --source proc -p "$quiet" -o pid,command,reserved,committed,oom_score,oom_adj --kib --raw -n
+want="$quiet quiet $vm $rss $(cat "/proc/$quiet/oom_score") 500"
+[ "$out" = "$want" ]
+result $? "--source proc matches /proc for a child ('$out' = '$want')"
+
+run -p "$quiet" -o reserved,committed -b --raw -n
+[ "$out" = "$((vm * 1024)) $((rss * 1024))" ]
+result $? "-b: bytes = kB * 1024"
+run -p "$quiet" -o reserved,committed --kib --raw -n
+[ "$out" = "$vm $rss" ]
+result $? "--kib: the /proc kB values"
+run -p "$quiet" -o reserved,committed --mib --raw -n
+want=$(awk -v a="$vm" -v b="$rss" 'BEGIN { printf "%.2f %.2f", a / 1024, b / 1024 }')
+[ "$out" = "$want" ]
+result $? "--mib: kB / 1024 with two decimals ('$out' = '$want')"
+run -p "$quiet" -o reserved,committed --raw -n
+[ "$out" = "$want" ]
+result $? "MiB is the default unit"
+run -p "$quiet" -o reserved,committed --gib --raw -n
+want=$(awk -v a="$vm" -v b="$rss" 'BEGIN { printf "%.2f %.2f", a / 1048576, b / 1048576 }')
+[ "$out" = "$want" ]
+result $? "--gib: kB / 1048576 with two decimals ('$out' = '$want')"
+run -p "$quiet" -o reserved,committed -h --raw -n
+want=$(awk -v a="$vm" -v b="$rss" 'function h(k, u) {
+		u = "K"; if (k >= 1024) { k /= 1024; u = "M" }
+		if (k >= 1024) { k /= 1024; u = "G" }
+		s = sprintf("%.1f", k); sub(/\.0$/, "", s); return s u }
+	BEGIN { printf "%s %s", h(a), h(b) }')
+[ "$out" = "$want" ]
+result $? "-h: human sizes ('$out' = '$want')"
+run -p "$quiet" -o commit%,ram% --raw -n
+want=$(awk -v a="$vm" -v b="$rss" -v t="$total" \
+	'BEGIN { printf "%.1f %.1f", b * 1024 * 100 / (a * 1024), b * 1024 * 100 / (t * 1024) }')
+[ "$out" = "$want" ]
+result $? "COMMIT% and RAM%: one decimal ('$out' = '$want')"
+run -p "$quiet" -o PiD,Command,ram% --raw -n
+[ "$rc" = 0 ] && [[ $out == "$quiet quiet "* ]]
+result $? "column names are case-insensitive"
+run -p "$quiet" -b -h --kib -o committed -n
+[ "$out" = "$rss" ]
+result $? "the last unit option wins"
+
+run --system --kib --raw -n
+want=$(awk '$1 == "MemTotal:" { t = $2 } $1 == "CommitLimit:" { l = $2 }
+	END { printf "total %d 100.0 commit_limit %d %.1f", t, l, l * 100 / t }' /proc/meminfo)
+[ "$(awk '$1 == "total" || $1 == "commit_limit"' <<<"$out" | tr '\n' ' ' | sed 's/ $//')" = "$want" ]
+result $? "--system: MemTotal and CommitLimit with % of RAM"
+
+# --- layout --------------------------------------------------------------------
+run
+fields=$(awk 'NR > 2 && NF == 3 { print $1 }' <<<"$out" | head -9 | tr '\n' ' ')
+[ "$rc" = 0 ] && [ "$fields" = "total free buffers cached available reserved committed commit_charge commit_limit " ]
+result $? "default: the summary rows in order"
+grep -q "^source: proc " <<<"$out"
+result $? "default: the summary names the source (proc on this kernel)"
+grep -Eq "^ *PID +COMMAND +RESERVED +COMMITTED +COMMIT% +RAM% +OOM_SCORE +OOM_ADJ$" <<<"$out"
+result $? "default: the process table with every column"
+run --system
+! grep -q PID <<<"$out" && grep -q "^commit_limit " <<<"$out"
+result $? "--system: the summary only"
+run -p "$quiet,$$"
+[ "$(wc -l <<<"$out")" = 3 ] && ! grep -q "^source:" <<<"$out"
+result $? "-p: a header and one line per process, no summary"
+run -p "$quiet,$$" -n
+[ "$(wc -l <<<"$out")" = 2 ] && ! grep -q PID <<<"$out"
+result $? "-n: no headings"
+
+# --- sorting -------------------------------------------------------------------
+spawn sorta
+a=$child
+spawn sortb
+b=$child
+list="$quiet,$a,$b,$$"
+run -p "$list" --sort pid -o pid -n
+sort -n <<<"$out" | cmp -s - <(echo "$out")
+result $? "--sort pid: ascending"
+run -p "$list" --sort pid -r -o pid -n
+sort -rn <<<"$out" | cmp -s - <(echo "$out")
+result $? "--sort pid -r: descending"
+run --sort committed -o committed -b -n
+[ "$rc" = 0 ] && sort -n <<<"$out" | cmp -s - <(echo "$out")
+result $? "--sort committed over every process"
+run -p "$b,$quiet,$a,$$" --sort command -o command -n
+[ "$(echo $out)" = "$(echo $(printf '%s\n' "$(cat /proc/$$/comm)" quiet sorta sortb | LC_ALL=C sort))" ]
+result $? "--sort command: byte order ($(echo $out))"
+run --sort oom_score -r --top 3 -o oom_score -n
+[ "$(wc -l <<<"$out")" = 3 ] && sort -rn <<<"$out" | cmp -s - <(echo "$out")
+result $? "--sort oom_score -r --top 3: the three highest"
+run -p "$list" -o pid -n
+[ "$(echo $out)" = "${list//,/ }" ]
+result $? "-p without --sort keeps the given order"
+
+# --- watch mode ----------------------------------------------------------------
+run -p "$quiet" -o committed -b -n -s 0.1 -c 3
+[ "$rc" = 0 ] && [ "$(grep -c "^$((rss * 1024))$" <<<"$out")" = 3 ]
+result $? "-s 0.1 -c 3: three samples"
+start=$(date +%s%N)
+run -p "$quiet" -o pid -n -c 2
+elapsed=$((($(date +%s%N) - start) / 1000000))
+[ "$(wc -l <<<"$out")" = 2 ] && [ "$elapsed" -ge 900 ]
+result $? "-c without -s: one sample a second (${elapsed} ms for 2)"
+run -p "$quiet" -s 0.05 -c 2
+[ "$(grep -c PID <<<"$out")" = 2 ] && [ "$(grep -c '^$' <<<"$out")" = 1 ]
+result $? "watch: a blank line between tables"
+run -p "$quiet" -J -s 0.05 -c 3
+python3 -c 'import json, sys
+s = open(sys.argv[1], "rb").read().decode("utf-8")
+d, i, n = json.JSONDecoder(), 0, 0
+while s[i:].strip():
+	o, j = d.raw_decode(s[i:].lstrip())
+	i += len(s[i:]) - len(s[i:].lstrip()) + j
+	assert o["processes"][0]["pid"] == int(sys.argv[2])
+	n += 1
+assert n == 3, n' "$work/out" "$quiet"
+result $? "-J -s: one complete JSON document per sample"
+spawn shortlived
+short=$child
+(sleep 0.5; kill "$short") &
+"$tamstat" -p "$short" -o pid -n -s 0.2 >"$work/out" 2>"$work/err"
+rc=$?
+[ "$rc" = 3 ] && [ "$(head -1 "$work/out")" = "$short" ] && grep -q "no such process" "$work/err"
+result $? "watch: exit 3 once the process is gone"
+
+# --- JSON ------------------------------------------------------------------------
+for args in "" "--system" "-p $quiet" "-h" "-b" "--raw -n" "--gib --sort ram% -r --top 2"; do
+	# shellcheck disable=SC2086
+	run -J $args
+	[ "$rc" = 0 ] && json_ok
+	result $? "-J $args: valid JSON"
+done
+run -J -b -p "$quiet"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["processes"][0]
+assert d["source"] == "proc" and d["unit"] == "bytes", d
+assert "system" not in d and "nr_processes" not in d, d
+assert p == {"pid": int(sys.argv[2]), "command": "quiet",
+	     "reserved": int(sys.argv[3]) * 1024, "committed": int(sys.argv[4]) * 1024,
+	     "commit%": p["commit%"], "ram%": p["ram%"],
+	     "oom_score": p["oom_score"], "oom_adj": 500}, p
+assert isinstance(p["commit%"], float) and isinstance(p["oom_score"], int), p' \
+	"$work/out" "$quiet" "$vm" "$rss"
+result $? "-J -b: numbers, source and unit"
+run -J -h --system
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["source"] == "proc" and d["unit"] == "human" and d["nr_processes"] > 0
+assert [r["field"] for r in d["system"]][0] == "total"
+assert all(isinstance(r["size"], str) for r in d["system"]), d' "$work/out"
+result $? "-J -h --system: sizes as strings, nr_processes"
+
+# Hostile names: each byte string becomes an executable's name (at most 15
+# bytes reach comm).  \xc3 at byte 15 leaves half of a UTF-8 sequence.
+names=(
+	'q"uote' 'back\slash' $'new\nline' $'tab\tbed' $'ctl\x01\x1f' $'esc\x1b[31m'
+	$'del\x7f' $'bad\xff\xfe' $'\xc0\xafover' $'\xed\xa0\x80surr' $'caf\xc3\xa9'
+	$'\xf0\x9f\x98\x80emoji' $'abcdefghijklmn\xc3\xa9' '{"a":[1,]}' '-dash'
+	'sp ace' "sing'le"
+)
+hostile=()
+for name in "${names[@]}"; do
+	spawn "$name"
+	hostile+=("$child")
+done
+all=$(IFS=,; echo "${hostile[*]}")
+for i in "${!names[@]}"; do
+	pid=${hostile[$i]} name=${names[$i]}
+	label=$(printf '%q' "$name")
+	run -p "$pid" -J
+	[ "$rc" = 0 ] && json_ok && python3 -c 'import codecs, json, sys
+# Each byte that is not part of valid UTF-8 becomes one U+FFFD.
+codecs.register_error("perbyte", lambda e: ("\ufffd", e.start + 1))
+comm = open("/proc/%s/comm" % sys.argv[2], "rb").read()[:-1]
+got = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+got = got["processes"][0]["command"]
+assert got == comm.decode("utf-8", "perbyte"), (got, comm)' "$work/out" "$pid"
+	result $? "-J command $label: valid JSON, the name or U+FFFD"
+done
+run -J -p "$all"
+json_ok
+result $? "-J with every hostile name in one document"
+run -J
+json_ok
+result $? "-J over every process, hostile ones included"
+for mode in "" "--raw" "-o command" "-o command --raw"; do
+	# shellcheck disable=SC2086
+	run -p "$all" -n $mode
+	[ "$rc" = 0 ] && [ "$(wc -l <"$work/out")" = ${#hostile[@]} ] &&
+		! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$work/out"
+	result $? "table ${mode:-default}: one line per hostile name, no control bytes"
+done
+run -p "${hostile[0]}" -o command --raw -n
+[ "$out" = 'q"uote' ]
+result $? "--raw keeps printable names as they are"
+
+# --- valgrind ----------------------------------------------------------------------
+if command -v valgrind >/dev/null; then
+	for args in "" "-J" "-J -p $all" "--system -h" "-p $gone" "-o nope" \
+		    "-p $quiet -s 0.01 -c 3 --sort committed"; do
+		# shellcheck disable=SC2086
+		valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+			--error-exitcode=99 "$tamstat" $args >/dev/null 2>"$work/vg"
+		rc=$?
+		[ "$rc" != 99 ] && ! grep -q "==[0-9]*==" "$work/vg"
+		result $? "valgrind: tamstat $args: no errors or leaks (status $rc)"
+	done
+else
+	skip "valgrind not installed"
+fi
+
+echo "1..$n"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ "$fail" = 0 ]
