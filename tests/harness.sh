@@ -86,6 +86,7 @@ added_file() {
 }
 mem_and_cpus() {
 	local out
+	[ "$("$vmrun" -- nproc)" = 2 ] || { echo "default guest has not 2 CPUs"; return 1; }
 	out=$("$vmrun" --mem 256M --cpus 1 -- sh -c 'grep MemTotal /proc/meminfo; nproc') || return 1
 	echo "$out"
 	echo "$out" | grep -q '^1$' && [ "$(echo "$out" | awk '/MemTotal/ {print $2}')" -lt 262144 ]
