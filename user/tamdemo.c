@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tamdemo: show that tamalloc() memory is reserved at once but committed
- * only page by page as it is written.
+ * only page by page as it is written; --compare puts malloc and calloc
+ * beside it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,19 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "tamalloc.h"
 #include "util.h"
 
 #define KIB(b)	((unsigned long long)((b) >> 10))
 
-struct sample {
-	uint64_t vm, rss, oom, charge;
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: tamdemo [-s SIZE] [-d USEC] [-e SIZE]\n"
+"       tamdemo --compare [-s SIZE] [-d USEC] [-e SIZE] [--csv FILE]\n"
 "Allocate SIZE bytes with tamalloc(), check that they read as zero, then\n"
 "write one page at a time and print VmSize, VmRSS, Committed_AS and the\n"
 "OOM score as the pages become resident.\n"
@@ -33,30 +32,85 @@ static void usage(FILE *f)
 "  -d, --delay USEC   pause after each written page (default 200)\n"
 "  -e, --every SIZE   print a row after this many written bytes\n"
 "                     (default SIZE/16)\n"
+"  -c, --compare      run the same scenario with malloc, calloc and\n"
+"                     tamalloc, each in its own process, and print a table\n"
+"                     of what each showed: zero-filled memory (also after a\n"
+"                     block was dirtied, freed and allocated again), VmSize,\n"
+"                     VmRSS and Committed_AS right after the call\n"
+"  -o, --csv FILE     with --compare: write the samples (allocator, step,\n"
+"                     touched bytes, VmSize, VmRSS, Committed_AS, oom_score)\n"
+"                     as CSV to FILE, '-' for standard output\n"
 "  -h, --help         show this help\n"
 "\n"
 "Exit status: 0 if the memory read as zero and VmSize stayed flat while it\n"
-"was written, 1 if not, 2 for a usage error.\n");
+"was written (--compare: if tamalloc showed all four properties), 1 if not,\n"
+"2 for a usage error.\n");
 }
 
-static int sample(struct sample *s)
-{
-	struct tam_vm_stat st;
-	struct tam_mem_stats ms;
-
-	if (tam_vm_stats(getpid(), &st, 1) != 1 || tam_mem_stats(&ms))
-		return -1;
-	s->vm = st.reserved_bytes;
-	s->rss = st.committed_bytes;
-	s->oom = st.oom_score;
-	s->charge = ms.commit_charge_bytes;
-	return 0;
-}
-
-static void row(uint64_t touched, const struct sample *s)
+static void row(uint64_t touched, const struct tam_sample *s)
 {
 	printf("%10llu KiB %10llu KiB %10llu KiB %12llu KiB %9" PRIu64 "\n",
 	       KIB(touched), KIB(s->vm), KIB(s->rss), KIB(s->charge), s->oom);
+}
+
+/* --compare: the table, and the samples as CSV when csv is not NULL. */
+static int compare(uint64_t size, uint64_t every, long delay, const char *csv)
+{
+	struct tam_cmp_result *res[TAM_NR_ALLOCATORS] = { NULL };
+	bool to_stdout = csv && !strcmp(csv, "-");
+	FILE *out = to_stdout ? stderr : stdout, *f = NULL;
+	struct tam_verdict v[TAM_NR_ALLOCATORS];
+	int a, ret = 1;
+
+	if (csv && !to_stdout && !(f = fopen(csv, "w"))) {
+		fprintf(stderr, "tamdemo: %s: %s\n", csv, strerror(errno));
+		return 1;
+	}
+	fprintf(out, "tamdemo: %" PRIu64 " bytes with malloc, calloc and tamalloc (%s), each in\n"
+		"its own process: allocate, read every byte, write every page, free, allocate\n"
+		"again and read every byte.  malloc and calloc use the glibc heap untrimmed\n"
+		"(mallopt M_MMAP_MAX 0, M_TRIM_THRESHOLD -1), so the second block reuses the\n"
+		"first one's written memory.  Deltas are from right before to right after\n"
+		"the first call.\n\n",
+		size, tam_kernel_support() ? "the syscall" : "mmap fallback");
+	for (a = 0; a < TAM_NR_ALLOCATORS; a++) {
+		res[a] = tam_compare_run(a, size, every, delay);
+		if (!res[a]) {
+			fprintf(stderr, "tamdemo: running the %s child: %s\n",
+				tam_allocator_names[a], strerror(errno));
+			goto out;
+		}
+		tam_compare_verdict(res[a], &v[a]);
+	}
+	tam_compare_table(out, res);
+	fputc('\n', out);
+	if (!res[TAM_MALLOC]->err && !v[TAM_MALLOC].zeroed)
+		fprintf(out, "tamdemo: malloc's second block still held the bytes written into the first.\n");
+	if (!res[TAM_CALLOC]->err && v[TAM_CALLOC].rss_lazy)
+		fprintf(out, "tamdemo: calloc did not make its block resident either: glibc does not\n"
+			"clear memory fresh from the kernel (it is zero already), only reused memory.\n");
+	if (f || to_stdout) {
+		tam_compare_csv(f ? f : stdout, res);
+		if (f && fclose(f)) {
+			f = NULL;
+			fprintf(stderr, "tamdemo: %s: %s\n", csv, strerror(errno));
+			goto out;
+		}
+		f = NULL;
+	}
+	ret = 0;
+	for (a = 0; a < TAM_NR_ALLOCATORS; a++)
+		if (res[a]->err)
+			ret = 1;
+	a = TAM_TAMALLOC;
+	if (!(v[a].zeroed && v[a].vm_immediate && v[a].rss_lazy && v[a].no_charge))
+		ret = 1;
+out:
+	if (f)
+		fclose(f);
+	for (a = 0; a < TAM_NR_ALLOCATORS; a++)
+		tam_compare_free(res[a]);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -65,16 +119,19 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "every", required_argument, NULL, 'e' },
+		{ "compare", no_argument, NULL, 'c' },
+		{ "csv", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t size = 32 << 20, every = 0, off, page = sysconf(_SC_PAGESIZE);
-	struct sample before, after_read, s, start;
+	struct tam_sample before, after_read, s, start;
+	const char *csv = NULL;
 	long delay = 200;
 	unsigned char *p;
-	int c, bad = 0;
+	int c, bad = 0, cmp = 0;
 
-	while ((c = getopt_long(argc, argv, "s:d:e:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:d:e:co:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (tam_parse_size(optarg, &size) || !size) {
@@ -94,6 +151,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'c':
+			cmp = 1;
+			break;
+		case 'o':
+			csv = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -110,11 +173,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tamdemo: size too large for this machine\n");
 		return 2;
 	}
+	if (csv && !cmp) {
+		fprintf(stderr, "tamdemo: --csv needs --compare\n");
+		return 2;
+	}
 	if (!every)
 		every = size / 16 > page ? size / 16 : page;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cmp)
+		return compare(size, every, delay, csv);
 
-	if (sample(&before))
+	if (tam_sample_self(&before))
 		goto stats_failed;
 	p = tamalloc(size);
 	if (!p) {
@@ -125,7 +194,7 @@ int main(int argc, char **argv)
 	printf("tamdemo: tamalloc(%" PRIu64 ") = %p via %s\n", size, (void *)p,
 	       tam_kernel_support() ? "the tamalloc syscall" :
 				      "mmap(MAP_NORESERVE) (kernel lacks tamalloc)");
-	if (sample(&start))
+	if (tam_sample_self(&start))
 		goto stats_failed;
 	printf("tamdemo: right after the call: VmSize %+lld KiB, VmRSS %+lld KiB, Committed_AS %+lld KiB\n",
 	       (long long)(start.vm - before.vm) / 1024,
@@ -138,7 +207,7 @@ int main(int argc, char **argv)
 			bad = 1;
 			break;
 		}
-	if (sample(&after_read))
+	if (tam_sample_self(&after_read))
 		goto stats_failed;
 	printf("tamdemo: read all %" PRIu64 " bytes: %s; VmRSS %+lld KiB after reading\n",
 	       size, bad ? "NOT all zero" : "every byte is 0",
@@ -154,7 +223,7 @@ int main(int argc, char **argv)
 		if (delay)
 			nanosleep(&ts, NULL);
 		if ((off + page) % every == 0 || off + page >= size) {
-			if (sample(&s))
+			if (tam_sample_self(&s))
 				goto stats_failed;
 			row(off + page < size ? off + page : size, &s);
 		}
