@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tambench: how fast tamalloc(2), vm_stats(2) and mem_stats(2) are next to
+ * what they replace, measured in one run on one machine.  It reports
+ * medians and ratios; it never judges them.
+ *
+ *   1. Allocation: tamalloc() against mmap(MAP_NORESERVE), calloc and
+ *      malloc+memset, from 4 KiB to 1 GiB: latency, and the VmRSS and
+ *      Committed_AS each call causes.
+ *   2. Statistics with N idle processes: vm_stats(0) against the /proc walk
+ *      ps and top do and against ps itself; mem_stats() against
+ *      /proc/meminfo plus that walk.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <malloc.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
+#include "compare.h"
+#include "tamalloc.h"
+#include "util.h"
+
+#define KiB	(1ULL << 10)
+#define MiB	(1ULL << 20)
+#define GiB	(1ULL << 30)
+
+/* glibc's initial mmap threshold, pinned so every call behaves the same. */
+#define MMAP_THRESHOLD	(128 * 1024)
+
+extern char **environ;
+
+static bool quick;		/* --quick: a tenth of the repetitions */
+static bool use_syscalls;	/* the kernel has the tamalloc syscalls */
+static double tsc_per_ns;	/* 0: time with CLOCK_MONOTONIC */
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t now_ns(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (tsc_per_ns)
+		return __rdtsc() / tsc_per_ns;
+#endif
+	return mono_ns();
+}
+
+/* The next tick of a coarse CLOCK_MONOTONIC, and the TSC right then. */
+static uint64_t next_tick(uint64_t *tsc)
+{
+	uint64_t t0 = mono_ns(), t;
+
+	while ((t = mono_ns()) == t0)
+		;
+#if defined(__x86_64__) || defined(__i386__)
+	*tsc = __rdtsc();
+#else
+	*tsc = 0;
+#endif
+	return t;
+}
+
+/*
+ * CLOCK_MONOTONIC counts in jiffies on a kernel without a high-resolution
+ * clocksource (our TCG guest: the kernel marks the TSC unstable and uses
+ * refined-jiffies, 4 ms steps).  Then time with the TSC, which user space
+ * can still read, calibrated against CLOCK_MONOTONIC from tick to tick over
+ * about a second.  Prints which timer is used.
+ */
+static void pick_timer(void)
+{
+	struct timespec res;
+	uint64_t t0, t1, c0, c1;
+
+	if (clock_getres(CLOCK_MONOTONIC, &res) || (!res.tv_sec && res.tv_nsec <= 1000)) {
+		printf("Timer: CLOCK_MONOTONIC.\n\n");
+		return;
+	}
+#if defined(__x86_64__) || defined(__i386__)
+	t0 = next_tick(&c0);
+	while (mono_ns() - t0 < (quick ? 200000000 : 1000000000))
+		;
+	t1 = next_tick(&c1);
+	tsc_per_ns = (double)(c1 - c0) / (t1 - t0);
+	printf("Timer: CLOCK_MONOTONIC has a resolution of %.1f ms here, so times are\n"
+	       "measured with the TSC (rdtsc), calibrated against CLOCK_MONOTONIC over\n"
+	       "%.2f s: %.0f MHz.\n\n", res.tv_nsec / 1e6, (t1 - t0) / 1e9,
+	       tsc_per_ns * 1e3);
+#else
+	(void)t0; (void)t1; (void)c0; (void)c1;
+	printf("Timer: CLOCK_MONOTONIC, resolution %.1f ms: short times are coarse.\n\n",
+	       res.tv_nsec / 1e6);
+#endif
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t median(uint64_t *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* "1.8 us", "12.3 ms": a duration in 9 columns. */
+static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000000)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < 10000000000ULL)
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.1f s", ns / 1e9);
+	return buf;
+}
+
+static const char *fmt_size(char *buf, size_t len, uint64_t size)
+{
+	if (size >= GiB)
+		snprintf(buf, len, "%llu GiB", (unsigned long long)(size / GiB));
+	else if (size >= MiB)
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(size / MiB));
+	else
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(size / KiB));
+	return buf;
+}
+
+/* Repetitions wanted, cut short after the time budget once min are done. */
+struct reps {
+	unsigned int want, min;
+	uint64_t budget_ns;
+};
+
+/* ---- 1. Allocation ---------------------------------------------------- */
+
+enum method { TAMALLOC, MMAP, CALLOC, MALLOC_MEMSET, NR_METHODS };
+
+static const char *const method_names[NR_METHODS] = {
+	"tamalloc", "mmap(NORESERVE)", "calloc", "malloc+memset",
+};
+
+/* Through a volatile pointer, so that the compiler cannot make it calloc. */
+static void *(*volatile memset_fn)(void *, int, size_t) = memset;
+
+static void *m_alloc(enum method m, size_t size)
+{
+	void *p;
+
+	switch (m) {
+	case TAMALLOC:
+		if (use_syscalls) {
+			long addr = syscall(__NR_tamalloc, size, 0U);
+
+			return addr == -1 ? NULL : (void *)addr;
+		}
+		return tamalloc(size);
+	case MMAP:
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	case CALLOC:
+		return calloc(1, size);
+	default:
+		p = malloc(size);
+		if (p)
+			memset_fn(p, 0, size);
+		return p;
+	}
+}
+
+static void m_free(enum method m, void *p, size_t size)
+{
+	if (m == TAMALLOC || m == MMAP)
+		munmap(p, size);
+	else
+		free(p);
+}
+
+struct cell {
+	int err;
+	unsigned int reps;
+	uint64_t median_ns;
+	long long rss_kib, charge_kib;	/* at the first call */
+};
+
+/* In a child: the first call's deltas, then the timed repetitions. */
+static void alloc_cell(enum method m, size_t size, const struct reps *r,
+		       struct cell *c, uint64_t *times)
+{
+	struct tam_sample before, after;
+	uint64_t start, t0;
+	void *p;
+
+	size_t warm = size < MMAP_THRESHOLD ? 4096 : MMAP_THRESHOLD;
+
+	errno = 0;
+	if (!mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+		goto fail;
+	/* Fault in the code the measurement runs (heap or mmap path). */
+	p = m_alloc(m, warm);
+	if (!p || tam_sample_self(&before))
+		goto fail;
+	m_free(m, p, warm);
+	if (tam_sample_self(&before))
+		goto fail;
+	p = m_alloc(m, size);
+	if (!p || tam_sample_self(&after))
+		goto fail;
+	m_free(m, p, size);
+	c->rss_kib = ((long long)after.rss - (long long)before.rss) / 1024;
+	c->charge_kib = ((long long)after.charge - (long long)before.charge) / 1024;
+
+	start = now_ns();
+	while (c->reps < r->want &&
+	       (c->reps < r->min || now_ns() - start < r->budget_ns)) {
+		t0 = now_ns();
+		p = m_alloc(m, size);
+		times[c->reps] = now_ns() - t0;
+		if (!p)
+			goto fail;
+		m_free(m, p, size);
+		c->reps++;
+	}
+	c->median_ns = median(times, c->reps);
+	return;
+fail:
+	c->err = errno ? errno : EIO;
+}
+
+/* Run one cell in a fresh process, so no cell inherits another's heap. */
+static void run_cell(enum method m, size_t size, const struct reps *r,
+		     struct cell *out)
+{
+	size_t bytes = sizeof(*out) + r->want * sizeof(uint64_t);
+	struct cell *c;
+	int status;
+	pid_t pid;
+
+	memset(out, 0, sizeof(*out));
+	c = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED) {
+		out->err = errno;
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		alloc_cell(m, size, r, c, (uint64_t *)(c + 1));
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		c->err = c->err ? c->err : ECHILD;
+	*out = *c;
+	munmap(c, bytes);
+}
+
+static void bench_alloc(void)
+{
+	static const struct {
+		uint64_t size;
+		struct reps reps;
+	} sizes[] = {
+		{ 4 * KiB, { 2000, 50, 2000000000 } },
+		{ 64 * KiB, { 1000, 50, 2000000000 } },
+		{ 1 * MiB, { 300, 20, 2000000000 } },
+		{ 16 * MiB, { 100, 5, 2000000000 } },
+		{ 256 * MiB, { 20, 5, 5000000000ULL } },
+		{ 1 * GiB, { 10, 5, 10000000000ULL } },
+	};
+	static const unsigned int nsizes = sizeof(sizes) / sizeof(sizes[0]);
+	struct cell cells[sizeof(sizes) / sizeof(sizes[0])][NR_METHODS];
+	char sz[16], t[NR_METHODS][16], d[NR_METHODS][32];
+	bool calloc_lazy = false;
+	unsigned int i, m;
+	struct reps r;
+
+	printf("## Allocation\n\n"
+	       "Median latency of one call (malloc+memset: the call and the memset), each\n"
+	       "allocation freed before the next.  Every cell runs in a fresh process,\n"
+	       "glibc's mmap threshold pinned at its default 128 KiB.\n"
+	       "tamalloc: %s.\n\n",
+	       use_syscalls ? "the raw syscall" : "the library's mmap fallback (no syscall in this kernel)");
+	printf("| size    | %-18s | %-18s | %-18s | %-18s | tamalloc/mmap |\n",
+	       method_names[0], method_names[1], method_names[2], method_names[3]);
+	printf("|---------|--------------------|--------------------|--------------------|--------------------|---------------|\n");
+	for (i = 0; i < nsizes; i++) {
+		r = sizes[i].reps;
+		if (quick) {
+			r.want = r.want / 10 > r.min ? r.want / 10 : r.min;
+			r.budget_ns /= 10;
+		}
+		for (m = 0; m < NR_METHODS; m++) {
+			struct cell *c = &cells[i][m];
+			char ns[16];
+
+			run_cell(m, sizes[i].size, &r, c);
+			if (c->err)
+				snprintf(t[m], sizeof(t[m]), "%s", strerror(c->err));
+			else
+				snprintf(t[m], sizeof(t[m]), "%s (%u)",
+					 fmt_ns(ns, sizeof(ns), c->median_ns), c->reps);
+		}
+		printf("| %-7s | %18s | %18s | %18s | %18s |", fmt_size(sz, sizeof(sz), sizes[i].size),
+		       t[0], t[1], t[2], t[3]);
+		if (cells[i][TAMALLOC].err || cells[i][MMAP].err)
+			printf("             - |\n");
+		else
+			printf(" %13.2f |\n", (double)cells[i][TAMALLOC].median_ns /
+			       cells[i][MMAP].median_ns);
+	}
+	printf("\n(repetitions in parentheses)\n\n"
+	       "VmRSS and Committed_AS change right after the first call, in KiB:\n\n");
+	printf("| size    | %-18s | %-18s | %-18s | %-18s |\n",
+	       method_names[0], method_names[1], method_names[2], method_names[3]);
+	printf("|---------|--------------------|--------------------|--------------------|--------------------|\n");
+	for (i = 0; i < nsizes; i++) {
+		for (m = 0; m < NR_METHODS; m++) {
+			const struct cell *c = &cells[i][m];
+
+			if (c->err)
+				snprintf(d[m], sizeof(d[m]), "-");
+			else
+				snprintf(d[m], sizeof(d[m]), "%+lld / %+lld",
+					 c->rss_kib, c->charge_kib);
+		}
+		printf("| %-7s | %18s | %18s | %18s | %18s |\n", fmt_size(sz, sizeof(sz), sizes[i].size),
+		       d[0], d[1], d[2], d[3]);
+	}
+	printf("\n(VmRSS / Committed_AS)\n");
+	for (i = 0; i < nsizes; i++) {
+		const struct cell *c = &cells[i][CALLOC];
+
+		if (!c->err && sizes[i].size > MMAP_THRESHOLD && !calloc_lazy &&
+		    c->rss_kib * (long long)KiB < (long long)sizes[i].size / 10) {
+			calloc_lazy = true;
+			printf("\ncalloc is lazy too from %s up: glibc serves blocks of %d KiB and more\n"
+			       "with mmap and does not clear pages fresh from the kernel, so VmRSS\n"
+			       "does not grow at the call; unlike tamalloc it is charged to\n"
+			       "Committed_AS (%+lld KiB at %s).\n",
+			       fmt_size(sz, sizeof(sz), sizes[i].size), MMAP_THRESHOLD / 1024,
+			       c->charge_kib, sz);
+		}
+	}
+	printf("\n");
+}
+
+/* ---- 2. Statistics ---------------------------------------------------- */
+
+/* Fork until there are n idle children; returns how many there are. */
+static long spawn_idle(pid_t *pids, long have, long n)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	for (; have < n; have++) {
+		pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "tambench: fork after %ld children: %s\n",
+				have, strerror(errno));
+			break;
+		}
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		pids[have] = pid;
+	}
+	return have;
+}
+
+static void kill_idle(pid_t *pids, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+}
+
+/* Run argv with its output to /dev/null; its exit status or -1. */
+static int run_quiet(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	int status = -1;
+	pid_t pid;
+
+	if (posix_spawn_file_actions_init(&fa))
+		return -1;
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (!posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) &&
+	    waitpid(pid, &status, 0) == pid)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	posix_spawn_file_actions_destroy(&fa);
+	return status;
+}
+
+/* What one measurement does; 0 on success. */
+struct probe {
+	const char *name;
+	int (*run)(const struct probe *p);
+	char *const *argv;		/* for run_command */
+};
+
+static struct tam_vm_stat *vm_buf;
+static size_t vm_cap;
+
+static int run_vm_stats(const struct probe *p)
+{
+	(void)p;
+	if (use_syscalls)
+		return syscall(__NR_vm_stats, 0, vm_buf, (unsigned int)vm_cap, 0U) < 0;
+	return tam_vm_stats(0, vm_buf, vm_cap) < 0;
+}
+
+static int run_vm_stats_proc(const struct probe *p)
+{
+	(void)p;
+	return tam_vm_stats_proc(0, vm_buf, vm_cap) < 0;
+}
+
+static int run_mem_stats(const struct probe *p)
+{
+	struct tam_mem_stats ms;
+
+	(void)p;
+	if (use_syscalls)
+		return syscall(__NR_mem_stats, &ms, (unsigned int)sizeof(ms), 0U) < 0;
+	return tam_mem_stats(&ms);
+}
+
+static int run_mem_stats_proc(const struct probe *p)
+{
+	struct tam_mem_stats ms;
+
+	(void)p;
+	return tam_mem_stats_proc(&ms);
+}
+
+static int run_command(const struct probe *p)
+{
+	return run_quiet(p->argv);
+}
+
+/* Median of reps runs of p, 0 (and a message) if one failed. */
+static uint64_t measure(const struct probe *p, unsigned int reps)
+{
+	uint64_t times[64], t0;
+	unsigned int i;
+
+	if (reps > 64)
+		reps = 64;
+	for (i = 0; i < reps; i++) {
+		t0 = now_ns();
+		if (p->run(p)) {
+			fprintf(stderr, "tambench: %s failed: %s\n", p->name,
+				strerror(errno));
+			return 0;
+		}
+		times[i] = now_ns() - t0;
+	}
+	return median(times, reps);
+}
+
+static const char *fmt_ratio(char *buf, size_t len, uint64_t num, uint64_t den)
+{
+	if (!num || !den)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, num >= 10 * den ? "%.0fx" : "%.1fx",
+			 (double)num / den);
+	return buf;
+}
+
+/*
+ * Hook: `tamstat -J --source syscall` against `--source proc`, when the
+ * guest has tamstat.  Prints one line either way.
+ */
+static void bench_tamstat(long n, unsigned int reps)
+{
+	static char *const probe_argv[] = { "tamstat", "--help", NULL };
+	static char *const sys_argv[] = { "tamstat", "-J", "--source", "syscall", NULL };
+	static char *const proc_argv[] = { "tamstat", "-J", "--source", "proc", NULL };
+	const struct probe sys = { "tamstat -J --source syscall", run_command, sys_argv };
+	const struct probe proc = { "tamstat -J --source proc", run_command, proc_argv };
+	char a[16], b[16], x[16];
+	uint64_t ts, tp;
+	int st;
+
+	printf("\n### tamstat at N=%ld\n\n", n);
+	st = run_quiet(probe_argv);
+	if (st == 127 || st < 0) {
+		printf("tamstat is not installed in this guest: measurement skipped.\n");
+		return;
+	}
+	if (run_quiet(sys_argv) || run_quiet(proc_argv)) {
+		printf("tamstat -J --source syscall|proc did not exit with 0: measurement skipped.\n");
+		return;
+	}
+	ts = measure(&sys, reps);
+	tp = measure(&proc, reps);
+	printf("| command                      | median    |\n"
+	       "|------------------------------|-----------|\n"
+	       "| tamstat -J --source syscall  | %9s |\n"
+	       "| tamstat -J --source proc     | %9s |\n\n"
+	       "proc/syscall: %s (%u runs each, output to /dev/null)\n",
+	       fmt_ns(a, sizeof(a), ts), fmt_ns(b, sizeof(b), tp),
+	       fmt_ratio(x, sizeof(x), tp, ts), reps);
+}
+
+static void bench_stats(const long *ns, unsigned int count)
+{
+	static char *const ps_argv[] = { "ps", "-eo", "pid,vsz,rss", NULL };
+	const struct probe vm = { "vm_stats(0)", run_vm_stats, NULL };
+	const struct probe walk = { "tam_vm_stats_proc(0)", run_vm_stats_proc, NULL };
+	const struct probe ps = { "ps -eo pid,vsz,rss", run_command, ps_argv };
+	const struct probe mem = { "mem_stats()", run_mem_stats, NULL };
+	const struct probe memproc = { "tam_mem_stats_proc()", run_mem_stats_proc, NULL };
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	uint64_t t[5][16];
+	bool tamstat_done = false;
+	unsigned int i, fast = quick ? 5 : 21;
+	long have = 0, max = 0, total[16];
+	char b[6][16];
+	pid_t *pids;
+
+	for (i = 0; i < count; i++)
+		max = ns[i] > max ? ns[i] : max;
+	setrlimit(RLIMIT_NPROC, &unlimited);
+	pids = calloc(max, sizeof(*pids));
+	vm_cap = max + 4096;
+	vm_buf = calloc(vm_cap, sizeof(*vm_buf));
+	if (!pids || !vm_buf) {
+		perror("tambench");
+		exit(1);
+	}
+	printf("## Statistics\n\n"
+	       "With N idle child processes (fork + pause), median of R runs.  The /proc\n"
+	       "walk is tam_vm_stats_proc(0): status, comm, oom_score_adj and oom_score\n"
+	       "of every pid, as ps and top read them; meminfo+walk is\n"
+	       "tam_mem_stats_proc().  ps is busybox `ps -eo pid,vsz,rss` with its output\n"
+	       "to /dev/null (busybox ps takes -e and lists every process either way).\n"
+	       "vm_stats(0) and mem_stats(): %s.\n",
+	       use_syscalls ? "the raw syscalls" : "the library fallback (no syscalls in this kernel)");
+	for (i = 0; i < count && i < 16; i++) {
+		unsigned int slow = quick ? 3 : ns[i] >= 3000 ? 5 : ns[i] >= 1000 ? 7 : 11;
+
+		have = spawn_idle(pids, have, ns[i]);
+		total[i] = use_syscalls ?
+			   syscall(__NR_vm_stats, 0, NULL, 0U, 0U) :
+			   tam_vm_stats(0, NULL, 0);
+		t[0][i] = measure(&vm, fast);
+		t[1][i] = measure(&walk, slow);
+		t[2][i] = measure(&ps, slow);
+		t[3][i] = measure(&mem, fast);
+		t[4][i] = measure(&memproc, slow);
+		if (ns[i] == 1000) {
+			bench_tamstat(ns[i], slow);
+			tamstat_done = true;
+		}
+		if (have < ns[i]) {
+			count = i + 1;
+			break;
+		}
+	}
+	kill_idle(pids, have);
+	if (!tamstat_done)
+		printf("\n### tamstat\n\nN=1000 was not among the runs: tamstat measurement skipped.\n");
+
+	printf("\n### vm_stats(0): every process\n\n"
+	       "| N    | processes | vm_stats(0) | /proc walk | ps -eo pid,vsz,rss | walk/vm_stats | ps/vm_stats |\n"
+	       "|------|-----------|-------------|------------|--------------------|---------------|-------------|\n");
+	for (i = 0; i < count; i++)
+		printf("| %4ld | %9ld | %11s | %10s | %18s | %13s | %11s |\n",
+		       ns[i], total[i], fmt_ns(b[0], 16, t[0][i]),
+		       fmt_ns(b[1], 16, t[1][i]), fmt_ns(b[2], 16, t[2][i]),
+		       fmt_ratio(b[3], 16, t[1][i], t[0][i]),
+		       fmt_ratio(b[4], 16, t[2][i], t[0][i]));
+	printf("\n### mem_stats(): system totals\n\n"
+	       "| N    | mem_stats() | meminfo+walk | ratio  |\n"
+	       "|------|-------------|--------------|--------|\n");
+	for (i = 0; i < count; i++)
+		printf("| %4ld | %11s | %12s | %6s |\n", ns[i],
+		       fmt_ns(b[0], 16, t[3][i]), fmt_ns(b[1], 16, t[4][i]),
+		       fmt_ratio(b[2], 16, t[4][i], t[3][i]));
+	printf("\n(processes: what vm_stats(0) counted, with N children, the shell and tambench;\n"
+	       "R = %u for the syscalls, 11/7/5 for the rest at N < 1000 / < 3000 / >= 3000)\n",
+	       fast);
+	free(pids);
+	free(vm_buf);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: tambench [--alloc] [--stats] [--procs N[,N...]] [--quick]\n"
+"Benchmark tamalloc(2) against mmap, calloc and malloc+memset, and\n"
+"vm_stats(2) and mem_stats(2) against /proc and ps, and print Markdown tables\n"
+"of medians and ratios.  Without --alloc or --stats, both.\n"
+"\n"
+"  -a, --alloc         allocation latency and memory, 4 KiB to 1 GiB\n"
+"  -s, --stats         statistics with N idle processes\n"
+"  -p, --procs LIST    the values of N (default 100,1000,3000)\n"
+"  -q, --quick         a tenth of the repetitions (a smoke test)\n"
+"  -h, --help          show this help\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "alloc", no_argument, NULL, 'a' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "procs", required_argument, NULL, 'p' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	long ns[16] = { 100, 1000, 3000 };
+	unsigned int count = 3;
+	bool alloc = false, stats = false;
+	char *tok, *save;
+	uint64_t t0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "asp:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			alloc = true;
+			break;
+		case 's':
+			stats = true;
+			break;
+		case 'p':
+			count = 0;
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				if (count == 16 || tam_parse_long(tok, 1, 30000, &ns[count])) {
+					fprintf(stderr, "tambench: invalid process count '%s'\n", tok);
+					return 2;
+				}
+				count++;
+			}
+			if (!count) {
+				fprintf(stderr, "tambench: --procs needs numbers\n");
+				return 2;
+			}
+			break;
+		case 'q':
+			quick = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tambench: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!alloc && !stats)
+		alloc = stats = true;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	use_syscalls = tam_kernel_support();
+	t0 = mono_ns();
+	printf("# tambench%s: %s, %ld CPUs, %llu MiB RAM\n\n", quick ? " --quick" : "",
+	       use_syscalls ? "tamalloc syscalls present" : "no tamalloc syscalls (library fallback)",
+	       sysconf(_SC_NPROCESSORS_ONLN),
+	       (unsigned long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) / MiB);
+	pick_timer();
+	if (alloc)
+		bench_alloc();
+	if (stats)
+		bench_stats(ns, count);
+	printf("\ntambench: done in %.0f s\n", (mono_ns() - t0) / 1e9);
+	return 0;
+}
