@@ -36,10 +36,11 @@ host: kernel
 guest: kernel
 	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1
 
-# The base initramfs: busybox, /init, our programs and the guest tests.
+# The base initramfs: busybox, /init, our programs, the guest tests and the
+# example scripts.
 images: kernel guest
 	@scripts/mkinitramfs $(BUILD)/initramfs.cpio $(BUILD)/guest/bin \
-		$(BUILD)/guest/tests/guest tests/guest
+		$(BUILD)/guest/tests/guest tests/guest examples
 
 images-debug: images kernel-debug
 
