@@ -5,6 +5,7 @@
 #   make test     every test: host, guest (patched kernel), harness
 #   make shell    interactive shell in the guest
 #   make bench    benchmarks, one boot
+#   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
 # KSRC=/path/to/linux-6.x uses another kernel tree instead of Debian's.
 
@@ -53,10 +54,17 @@ shell: images
 test: images host
 	@tests/run
 
+# Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
+bench: images
+	scripts/vm-run --mem 2G --timeout 1800 -- tambench
+
+plot: images
+	bench/plot-compare docs/compare.png
+
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/initramfs.cpio
 
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps kernel kernel-debug host guest images images-debug run shell test clean distclean
+.PHONY: all deps kernel kernel-debug host guest images images-debug run shell test bench plot clean distclean
