@@ -51,8 +51,12 @@ run: images
 shell: images
 	scripts/vm-run --shell
 
-test: images host
+test: images images-debug host
 	@tests/run
+
+# Static analysis only (also part of make test).
+check: kernel
+	@scripts/check
 
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
 bench: images
@@ -67,4 +71,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps kernel kernel-debug host guest images images-debug run shell test bench plot clean distclean
+.PHONY: all check deps kernel kernel-debug host guest images images-debug run shell test bench plot clean distclean

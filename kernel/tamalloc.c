@@ -84,6 +84,8 @@ static bool tam_read_mm(struct task_struct *task, unsigned long *vm_pages,
 	t = find_lock_task_mm(task);
 	if (!t)
 		return false;
+	/* find_lock_task_mm() returned t locked; tell sparse. */
+	__acquire(&t->alloc_lock);
 	mm = t->mm;
 	*vm_pages = READ_ONCE(mm->total_vm);
 	*rss_pages = get_mm_counter_sum(mm, MM_ANONPAGES) +
