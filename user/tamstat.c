@@ -190,7 +190,9 @@ static int parse_pids(const char *arg, struct opts *o)
 			goto bad;
 		memcpy(tok, p, end - p);
 		tok[end - p] = '\0';
-		if (tam_parse_long(tok, 1, INT_MAX, &pid))
+		/* Digits only: strtol would also take " 1" and "+1". */
+		if (tok[0] < '0' || tok[0] > '9' ||
+		    tam_parse_long(tok, 1, INT_MAX, &pid))
 			goto bad;
 		pids = realloc(o->pids, (o->nr_pids + 1) * sizeof(*pids));
 		if (!pids) {

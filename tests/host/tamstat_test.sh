@@ -96,7 +96,7 @@ done
 result $? "--help lists every column${missing:+ (missing$missing)}"
 
 for args in "-x" "--bogus" "-p" "-p abc" "-p 0" "-p -1" "-p 1,,2" "-p 1," \
-	    "-p ,1" "-p 99999999999" "-p 1x" "-o" "-o foo" "-o pid,,command" \
+	    "-p ,1" "-p 99999999999" "-p 1x" "-p +1" "-p 1,+2" "-o" "-o foo" "-o pid,,command" \
 	    "-o pid,foo" "--sort" "--sort foo" "--top 0" "--top x" "-s 0" \
 	    "-s abc" "-s -1" "-s nan" "-s inf" "-c 0" "-c x" "--source" \
 	    "--source foo" "extra" "--system -p 1" "--system -o pid" \
@@ -105,6 +105,7 @@ for args in "-x" "--bogus" "-p" "-p abc" "-p 0" "-p -1" "-p 1,,2" "-p 1," \
 	expect_exit 2 $args
 done
 expect_exit 2 -p ""
+expect_exit 2 -p " 1"
 expect_exit 2 -o ""
 expect_exit 2 --sort ""
 run -x
