@@ -663,12 +663,14 @@ static int sample(const struct opts *o, FILE *out)
 		if (o->top && n > o->top)
 			n = o->top;
 		ptb = process_table(o, st, n, ms.total_bytes);
-		if (!ptb || !(pstr = render(ptb, o, &pin, &plen)))
+		pstr = ptb ? render(ptb, o, &pin, &plen) : NULL;
+		if (!pstr)
 			goto fail;
 	}
 	if (o->summary) {
 		stb = summary_table(o, &ms);
-		if (!stb || !(sstr = render(stb, o, &sin, &slen)))
+		sstr = stb ? render(stb, o, &sin, &slen) : NULL;
+		if (!sstr)
 			goto fail;
 	}
 
