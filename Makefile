@@ -36,12 +36,14 @@ host: kernel
 
 guest: kernel
 	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1
+	@$(USER_MAKE) O=$(BUILD)/guest32 STATIC=1 M32=1 guest-tests
 
 # The base initramfs: busybox, /init, our programs, the guest tests and the
 # example scripts.
 images: kernel guest
 	@scripts/mkinitramfs $(BUILD)/initramfs.cpio $(BUILD)/guest/bin \
-		$(BUILD)/guest/tests/guest tests/guest examples
+		$(BUILD)/guest/tests/guest $(BUILD)/guest32/tests/guest \
+		tests/guest examples
 
 images-debug: images kernel-debug
 
@@ -66,7 +68,7 @@ plot: images
 	bench/plot-compare docs/compare.png
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/initramfs.cpio
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/guest32 $(BUILD)/initramfs.cpio
 
 distclean:
 	rm -rf $(BUILD)

@@ -67,7 +67,7 @@ static void *reader(void *arg)
 		}
 		/* A process from the list may be gone by now: 1 or ESRCH. */
 		if (count && n) {
-			pid_t pid = buf[rand_r(&seed) % (n < count ? n : count)].pid;
+			pid_t pid = buf[rand_r(&seed) % (n < (long)count ? n : (long)count)].pid;
 
 			ret = sys_vm_stats(pid, &one, 1, 0);
 			if (ret != 1 && !(ret == -1 && errno == ESRCH))
@@ -98,13 +98,14 @@ static void churn_child(unsigned int seed)
 	pthread_t th;
 	size_t i;
 
-	if ((long)p > 0)
+	if ((long)p != -1)
 		for (i = 0; i < size; i += 16 * PAGE)
 			p[i] = 1;
 	switch (rand_r(&seed) % 4) {
 	case 0:		/* the leader exits before its thread */
+		/* Raw exit of the leader: see vm_stats_test.c. */
 		if (!pthread_create(&th, NULL, thread_idle, NULL))
-			pthread_exit(NULL);
+			syscall(SYS_exit, 0);
 		break;
 	case 1:		/* a vfork child shares the mm for a moment */
 		if (vfork() == 0)

@@ -35,7 +35,7 @@ TEST(returns_zeroed_memory)
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		long addr = sys_tamalloc(sizes[i], 0);
 
-		ASSERT_GT(addr, 0) TH_LOG("size %zu: %s", sizes[i], strerror(errno));
+		ASSERT_NE(-1L, addr) TH_LOG("size %zu: %s", sizes[i], strerror(errno));
 		ASSERT_EQ(0, addr % PAGE);
 		/* The whole rounded-up region reads as zero. */
 		ASSERT_EQ(0, nonzero_bytes((void *)addr, PAGE_ALIGN(sizes[i])));
@@ -45,14 +45,21 @@ TEST(returns_zeroed_memory)
 
 TEST(vmsize_grows_by_rounded_size)
 {
-	static const size_t sizes[] = { 1, 4096, 4097, 2 * MiB, 64 * MiB + 7, 16 * GiB };
+	static const size_t sizes[] = {
+		1, 4096, 4097, 2 * MiB, 64 * MiB + 7,
+#if SIZE_MAX > 0xffffffffUL
+		(size_t)16 << 30,
+#else
+		(size_t)1 << 30,
+#endif
+	};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		long long before = self_kb("VmSize"), after;
 		long addr = sys_tamalloc(sizes[i], 0);
 
-		ASSERT_GT(addr, 0);
+		ASSERT_NE(-1L, addr);
 		after = self_kb("VmSize");
 		EXPECT_EQ(PAGE_ALIGN(sizes[i]) / KiB, after - before)
 			TH_LOG("size %zu", sizes[i]);
@@ -70,7 +77,7 @@ TEST(reading_commits_nothing)
 	prefault_stack();
 	rss0 = self_kb("RssAnon");
 	p = (void *)sys_tamalloc(size, 0);
-	ASSERT_GT((long)p, 0);
+	ASSERT_NE(-1L, (long)p);
 	rss1 = self_kb("RssAnon");
 	EXPECT_EQ(rss0, rss1) TH_LOG("right after the call");
 	/* Reads map the shared zero page: nothing becomes resident. */
@@ -89,7 +96,7 @@ TEST(each_written_page_adds_4k_without_thp)
 	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
 	prefault_stack();
 	p = (void *)sys_tamalloc(pages * PAGE, 0);
-	ASSERT_GT((long)p, 0);
+	ASSERT_NE(-1L, (long)p);
 	base = self_kb("RssAnon");
 	for (i = 0; i < pages; i++) {
 		p[i * PAGE + i % PAGE] = 0xa5;
@@ -150,7 +157,7 @@ TEST_F(thp, grows_in_at_most_2m_steps)
 	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0));
 	prefault_stack();
 	p = (void *)sys_tamalloc(size, 0);
-	ASSERT_GT((long)p, 0);
+	ASSERT_NE(-1L, (long)p);
 	base = self_kb("RssAnon");
 	/* One byte in each 2 MiB block: at least 4 KiB, at most 2 MiB each. */
 	for (i = 0; i < size / (2 * MiB); i++) {
@@ -198,7 +205,7 @@ TEST_F(overcommit, not_charged_to_committed_as)
 
 	c0 = meminfo_kb("Committed_AS");
 	p = (void *)sys_tamalloc(size, 0);
-	ASSERT_GT((long)p, 0);
+	ASSERT_NE(-1L, (long)p);
 	c1 = meminfo_kb("Committed_AS");
 	/* Writing makes pages resident, still without a charge. */
 	for (i = 0; i < 8 * MiB; i += PAGE)
@@ -219,10 +226,11 @@ TEST_F(overcommit, not_charged_to_committed_as)
 TEST_F(overcommit, larger_than_ram_succeeds)
 {
 	long long ram = meminfo_kb("MemTotal");
-	size_t size = (size_t)ram * KiB * 8;
+	/* 8 x RAM, or 2 x RAM for a 32-bit caller's 4 GiB address space. */
+	size_t size = (size_t)ram * KiB * (sizeof(size) == 8 ? 8 : 2);
 	long addr = sys_tamalloc(size, 0);
 
-	ASSERT_GT(addr, 0) TH_LOG("%zu bytes with %lld KiB RAM: %s", size, ram,
+	ASSERT_NE(-1L, addr) TH_LOG("%zu bytes with %lld KiB RAM: %s", size, ram,
 				  strerror(errno));
 	munmap((void *)addr, size);
 }
@@ -251,7 +259,7 @@ TEST_F(strict, charged_and_limited)
 
 	c0 = meminfo_kb("Committed_AS");
 	addr = sys_tamalloc(size, 0);
-	ASSERT_GT(addr, 0);
+	ASSERT_NE(-1L, addr);
 	EXPECT_GE(meminfo_kb("Committed_AS") - c0, (long long)(size / KiB) - 256);
 	munmap((void *)addr, size);
 
@@ -283,8 +291,13 @@ TEST(invalid_arguments)
 TEST(too_large_is_enomem)
 {
 	static const size_t sizes[] = {
-		SIZE_MAX, SIZE_MAX - PAGE + 2, SIZE_MAX / 2 + 1,
-		(size_t)1 << 47, ((size_t)1 << 47) + PAGE,
+		SIZE_MAX, SIZE_MAX - PAGE + 2,
+#if SIZE_MAX > 0xffffffffUL
+		SIZE_MAX / 2 + 1, (size_t)1 << 47, ((size_t)1 << 47) + PAGE,
+#else
+		/* A 32-bit task's TASK_SIZE is 4 GiB - 8 KiB. */
+		0xffffe000u, 0xfffff000u,
+#endif
 	};
 	unsigned int i;
 
@@ -306,7 +319,7 @@ static void rlimit_test(struct __test_metadata *_metadata, int resource,
 	rl.rlim_cur = rl.rlim_max = (used * KiB) + 16 * MiB;
 	ASSERT_EQ(0, setrlimit(resource, &rl));
 	addr = sys_tamalloc(8 * MiB, 0);
-	ASSERT_GT(addr, 0) TH_LOG("within the limit: %s", strerror(errno));
+	ASSERT_NE(-1L, addr) TH_LOG("within the limit: %s", strerror(errno));
 	errno = 0;
 	EXPECT_EQ(-1, sys_tamalloc(16 * MiB, 0));
 	EXPECT_EQ(ENOMEM, errno);
@@ -348,7 +361,7 @@ TEST_F(map_count, limit_applies)
 	EXPECT_EQ(ENOMEM, errno);
 	ASSERT_EQ(0, write_num(MAX_MAP_COUNT, self->saved));
 	addr = sys_tamalloc(PAGE, 0);
-	EXPECT_GT(addr, 0);
+	EXPECT_NE(-1L, addr);
 }
 
 TEST(fork_copies_on_write)
@@ -358,7 +371,7 @@ TEST(fork_copies_on_write)
 	int status;
 	pid_t child;
 
-	ASSERT_GT((long)p, 0);
+	ASSERT_NE(-1L, (long)p);
 	p[0] = 7;	/* one page private to the parent before fork */
 	child = fork();
 	ASSERT_GE(child, 0);
@@ -389,7 +402,7 @@ TEST(munmap_releases_everything)
 	vm0 = self_kb("VmSize");
 	rss0 = self_kb("RssAnon");
 	p = (void *)sys_tamalloc(size, 0);
-	ASSERT_GT((long)p, 0);
+	ASSERT_NE(-1L, (long)p);
 	memset(p, 1, size);
 	EXPECT_EQ(rss0 + (long long)(size / KiB), self_kb("RssAnon"));
 	ASSERT_EQ(0, munmap(p, size));
