@@ -12,8 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One reading: VmSize, VmRSS (bytes) and oom_score of this process, and
- * the system's Committed_AS (bytes). */
+/*
+ * One reading: VmSize, VmRSS (bytes) and oom_score of this process, and the
+ * system's Committed_AS (bytes).
+ */
 struct tam_sample {
 	uint64_t vm, rss, charge, oom;
 };

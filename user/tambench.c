@@ -44,8 +44,6 @@
 /* glibc's initial mmap threshold, pinned so every call behaves the same. */
 #define MMAP_THRESHOLD	(128 * 1024)
 
-extern char **environ;
-
 static bool quick;		/* --quick: a tenth of the repetitions */
 static bool use_syscalls;	/* the kernel has the tamalloc syscalls */
 static double tsc_per_ns;	/* 0: time with CLOCK_MONOTONIC */
@@ -124,6 +122,8 @@ static int cmp_u64(const void *a, const void *b)
 
 static uint64_t median(uint64_t *v, unsigned int n)
 {
+	if (!n)
+		return 0;
 	qsort(v, n, sizeof(*v), cmp_u64);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
@@ -613,8 +613,8 @@ static void bench_stats(const long *ns, unsigned int count)
 		       fmt_ns(b[0], 16, t[3][i]), fmt_ns(b[1], 16, t[4][i]),
 		       fmt_ratio(b[2], 16, t[4][i], t[3][i]));
 	printf("\n(processes: what vm_stats(0) counted, with N children, the shell and tambench;\n"
-	       "R = %u for the syscalls, 11/7/5 for the rest at N < 1000 / < 3000 / >= 3000)\n",
-	       fast);
+	       "R = %u for the syscalls, %s for the rest)\n", fast,
+	       quick ? "3" : "11/7/5 at N < 1000 / < 3000 / >= 3000");
 	free(pids);
 	free(vm_buf);
 }

@@ -62,9 +62,12 @@ static int compare(uint64_t size, uint64_t every, long delay, const char *csv)
 	struct tam_verdict v[TAM_NR_ALLOCATORS];
 	int a, ret = 1;
 
-	if (csv && !to_stdout && !(f = fopen(csv, "w"))) {
-		fprintf(stderr, "tamdemo: %s: %s\n", csv, strerror(errno));
-		return 1;
+	if (csv && !to_stdout) {
+		f = fopen(csv, "w");
+		if (!f) {
+			fprintf(stderr, "tamdemo: %s: %s\n", csv, strerror(errno));
+			return 1;
+		}
 	}
 	fprintf(out, "tamdemo: %" PRIu64 " bytes with malloc, calloc and tamalloc (%s), each in\n"
 		"its own process: allocate, read every byte, write every page, free, allocate\n"

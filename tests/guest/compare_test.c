@@ -123,12 +123,13 @@ TEST_F(compare, csv_has_a_header_and_a_row_per_sample)
 	size_t len = 0, rows = 0, lines = 0, commas;
 	char *buf = NULL, *line, *save;
 	FILE *f;
-	int a;
+	int a, ret;
 
 	f = open_memstream(&buf, &len);
 	ASSERT_NE(NULL, f);
 	tam_compare_csv(f, self->r);
-	ASSERT_EQ(0, fclose(f));
+	ret = fclose(f);
+	ASSERT_EQ(0, ret);
 	for (a = 0; a < TAM_NR_ALLOCATORS; a++)
 		rows += self->r[a]->nrows;
 	for (line = strtok_r(buf, "\n", &save); line;
