@@ -34,6 +34,10 @@ kernel-debug: deps
 host: kernel
 	@$(USER_MAKE) O=$(BUILD)/host
 
+# The host programs and tests with ASan and UBSan (tests/san.sh).
+host-san: kernel
+	@$(USER_MAKE) O=$(BUILD)/host-san SAN=1
+
 guest: kernel
 	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1
 	@$(USER_MAKE) O=$(BUILD)/guest32 STATIC=1 M32=1 guest-tests
@@ -53,7 +57,7 @@ run: images
 shell: images
 	scripts/vm-run --shell
 
-test: images images-debug host
+test: images images-debug host host-san
 	@tests/run
 
 # Static analysis only (also part of make test).
@@ -68,9 +72,10 @@ plot: images
 	bench/plot-compare docs/compare.png
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/guest32 $(BUILD)/initramfs.cpio
+	rm -rf $(BUILD)/host $(BUILD)/host-san $(BUILD)/guest $(BUILD)/guest32 \
+		$(BUILD)/initramfs.cpio
 
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all check deps kernel kernel-debug host guest images images-debug run shell test bench plot clean distclean
+.PHONY: all check deps kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
