@@ -160,17 +160,15 @@ result $? "-b: bytes = kB * 1024"
 run -p "$quiet" -o reserved,committed --kib --raw -n
 [ "$out" = "$vm $rss" ]
 result $? "--kib: the /proc kB values"
-run -p "$quiet" -o reserved,committed --mib --raw -n
-want=$(awk -v a="$vm" -v b="$rss" 'BEGIN { printf "%.2f %.2f", a / 1024, b / 1024 }')
-[ "$out" = "$want" ]
-result $? "--mib: kB / 1024 with two decimals ('$out' = '$want')"
-run -p "$quiet" -o reserved,committed --raw -n
-[ "$out" = "$want" ]
-result $? "MiB is the default unit"
-run -p "$quiet" -o reserved,committed --gib --raw -n
-want=$(awk -v a="$vm" -v b="$rss" 'BEGIN { printf "%.2f %.2f", a / 1048576, b / 1048576 }')
-[ "$out" = "$want" ]
-result $? "--gib: kB / 1048576 with two decimals ('$out' = '$want')"
+# MiB is the default unit.
+for unit in "--mib 1024" "--gib 1048576" " 1024"; do
+	run -p "$quiet" -o reserved,committed ${unit% *} --raw -n
+	want=$(awk -v a="$vm" -v b="$rss" -v d="${unit#* }" \
+		'BEGIN { printf "%.2f %.2f", a / d, b / d }')
+	[ "$out" = "$want" ]
+	opt=${unit% *}
+	result $? "${opt:-no unit option}: kB / ${unit#* } with two decimals ('$out' = '$want')"
+done
 run -p "$quiet" -o reserved,committed -h --raw -n
 want=$(awk -v a="$vm" -v b="$rss" 'function h(k, u) {
 		u = "K"; if (k >= 1024) { k /= 1024; u = "M" }
