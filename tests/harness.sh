@@ -23,7 +23,9 @@ check() {	# DESCRIPTION COMMAND...
 }
 
 # --- overlay, on a small tree holding only the files it touches
-ksrc=${KSRC:-$build/linux-6.12}
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
+kernel_paths min
 mini=$tmp/mini
 make_mini() {
 	rm -rf "$mini"
