@@ -29,9 +29,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
 
 #include "compare.h"
 #include "tamalloc.h"
@@ -46,9 +43,8 @@
 
 static bool quick;		/* --quick: a tenth of the repetitions */
 static bool use_syscalls;	/* the kernel has the tamalloc syscalls */
-static double tsc_per_ns;	/* 0: time with CLOCK_MONOTONIC */
 
-static uint64_t mono_ns(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
@@ -56,61 +52,20 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static uint64_t now_ns(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	if (tsc_per_ns)
-		return __rdtsc() / tsc_per_ns;
-#endif
-	return mono_ns();
-}
-
-/* The next tick of a coarse CLOCK_MONOTONIC, and the TSC right then. */
-static uint64_t next_tick(uint64_t *tsc)
-{
-	uint64_t t0 = mono_ns(), t;
-
-	while ((t = mono_ns()) == t0)
-		;
-#if defined(__x86_64__) || defined(__i386__)
-	*tsc = __rdtsc();
-#else
-	*tsc = 0;
-#endif
-	return t;
-}
-
 /*
- * CLOCK_MONOTONIC counts in jiffies on a kernel without a high-resolution
- * clocksource (our TCG guest: the kernel marks the TSC unstable and uses
- * refined-jiffies, 4 ms steps).  Then time with the TSC, which user space
- * can still read, calibrated against CLOCK_MONOTONIC from tick to tick over
- * about a second.  Prints which timer is used.
+ * Short calls need a high-resolution CLOCK_MONOTONIC.  Under qemu TCG the
+ * guest kernel marks the TSC unstable and falls back to jiffies (4 ms steps)
+ * unless booted with tsc=reliable, as scripts/vm-run does: say which it is.
  */
-static void pick_timer(void)
+static void show_timer(void)
 {
 	struct timespec res;
-	uint64_t t0, t1, c0, c1;
 
-	if (clock_getres(CLOCK_MONOTONIC, &res) || (!res.tv_sec && res.tv_nsec <= 1000)) {
-		printf("Timer: CLOCK_MONOTONIC.\n\n");
-		return;
-	}
-#if defined(__x86_64__) || defined(__i386__)
-	t0 = next_tick(&c0);
-	while (mono_ns() - t0 < (quick ? 200000000 : 1000000000))
-		;
-	t1 = next_tick(&c1);
-	tsc_per_ns = (double)(c1 - c0) / (t1 - t0);
-	printf("Timer: CLOCK_MONOTONIC has a resolution of %.1f ms here, so times are\n"
-	       "measured with the TSC (rdtsc), calibrated against CLOCK_MONOTONIC over\n"
-	       "%.2f s: %.0f MHz.\n\n", res.tv_nsec / 1e6, (t1 - t0) / 1e9,
-	       tsc_per_ns * 1e3);
-#else
-	(void)t0; (void)t1; (void)c0; (void)c1;
-	printf("Timer: CLOCK_MONOTONIC, resolution %.1f ms: short times are coarse.\n\n",
-	       res.tv_nsec / 1e6);
-#endif
+	if (clock_getres(CLOCK_MONOTONIC, &res))
+		res.tv_sec = res.tv_nsec = 0;
+	printf("Timer: CLOCK_MONOTONIC, resolution %ld ns%s.\n\n", res.tv_nsec,
+	       res.tv_sec || res.tv_nsec > 1000 ?
+	       " (coarse: short times are meaningless; boot with tsc=reliable)" : "");
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -693,16 +648,16 @@ int main(int argc, char **argv)
 		alloc = stats = true;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	use_syscalls = tam_kernel_support();
-	t0 = mono_ns();
+	t0 = now_ns();
 	printf("# tambench%s: %s, %ld CPUs, %llu MiB RAM\n\n", quick ? " --quick" : "",
 	       use_syscalls ? "tamalloc syscalls present" : "no tamalloc syscalls (library fallback)",
 	       sysconf(_SC_NPROCESSORS_ONLN),
 	       (unsigned long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) / MiB);
-	pick_timer();
+	show_timer();
 	if (alloc)
 		bench_alloc();
 	if (stats)
 		bench_stats(ns, count);
-	printf("\ntambench: done in %.0f s\n", (mono_ns() - t0) / 1e9);
+	printf("\ntambench: done in %.0f s\n", (now_ns() - t0) / 1e9);
 	return 0;
 }
