@@ -441,8 +441,11 @@ static long get_processes(const struct opts *o, struct tam_vm_stat **out)
 		*out = buf;
 		return (long)o->nr_pids;
 	}
-	/* Every process: grow the buffer until the list fits. */
-	for (n = 256;;) {
+	/*
+	 * Every process: grow the buffer until the list fits.  Start big
+	 * enough for most systems, since with /proc each try is a full walk.
+	 */
+	for (n = 4096;;) {
 		cap = (size_t)n + 64;
 		nbuf = realloc(buf, cap * sizeof(*buf));
 		if (!nbuf)
