@@ -61,7 +61,10 @@ SYSCALL_DEFINE2(tamalloc, size_t, size, unsigned int, flags)
 	if (PAGE_ALIGN(size) < size)
 		return -ENOMEM;
 
-	/* User addresses are below 2^56, so an address is a positive long. */
+	/*
+	 * User addresses are below 2^56, so an address is a positive long;
+	 * a 32-bit caller sees the low 32 bits, as with mmap().
+	 */
 	return (long)vm_mmap(NULL, 0, size, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
 }
@@ -242,7 +245,8 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
  * while the call runs.
  *
  * Return: entries as above, or -EINVAL (@pid < 0 or @flags not 0), -ESRCH
- * (no such process visible), -EFAULT (@ubuf not writable) or -ENOMEM.
+ * (no such process visible), -EFAULT (@ubuf not writable; entries before
+ * the fault may have been written) or -ENOMEM.
  */
 SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
 		unsigned int, count, unsigned int, flags)
