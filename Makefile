@@ -60,6 +60,12 @@ shell: images
 test: images images-debug host host-san
 	@tests/run
 
+# The overlay as one patch for `git am` or `patch -p1` on a 6.12 tree.
+patch:
+	@mkdir -p $(BUILD)
+	@scripts/mkpatch >$(BUILD)/tamalloc.patch
+	@echo $(BUILD)/tamalloc.patch
+
 # Static analysis only (also part of make test).
 check: kernel
 	@scripts/check
@@ -78,4 +84,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all check deps kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: all check patch deps kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean

@@ -68,10 +68,22 @@ overlay_rejects_bad_patch() {
 	fi
 	echo "$out" | grep -q 'kernel/Makefile.patch does not apply'
 }
+mkpatch_applies() {
+	make_mini
+	"$top/scripts/mkpatch" >"$tmp/all.patch" || return 1
+	(cd "$mini" && patch -p1 -s -F 0 <"$tmp/all.patch") || return 1
+	(cd "$ksrc/.tamalloc/pristine" && find . -type f) | while read -r f; do
+		cmp "$mini/$f" "$ksrc/$f" || exit 1
+	done
+	for f in kernel/tamalloc.c include/linux/tamalloc.h include/uapi/linux/tamalloc.h; do
+		cmp "$mini/$f" "$top/$f" || return 1
+	done
+}
 check "overlay reproduces the build tree" overlay_matches_tree
 check "overlay is idempotent" overlay_is_idempotent
 check "overlay recovers a tree patched without state" overlay_recovers_patched_tree
 check "overlay names a patch that does not apply" overlay_rejects_bad_patch
+check "scripts/mkpatch gives one patch that makes the same tree" mkpatch_applies
 
 # --- vm-run
 exit_status() { local rc=0; "$vmrun" -- sh -c 'exit 7' || rc=$?; [ $rc = 7 ]; }
