@@ -38,8 +38,12 @@ host: kernel
 host-san: kernel
 	@$(USER_MAKE) O=$(BUILD)/host-san SAN=1
 
-guest: kernel
-	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1
+# libsmartcols built statically for the guest's tamstat (scripts/smartcols).
+smartcols: deps
+	@scripts/smartcols $(BUILD)/smartcols
+
+guest: kernel smartcols
+	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1 SMARTCOLS=$(BUILD)/smartcols
 	@$(USER_MAKE) O=$(BUILD)/guest32 STATIC=1 M32=1 guest-tests
 
 # The base initramfs: busybox, /init, our programs, the guest tests and the
@@ -84,4 +88,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all check patch deps kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: all check patch deps smartcols kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
