@@ -2,11 +2,13 @@
 /*
  * tamstat: reserved and committed memory of the system and of each process,
  * read through vm_stats(2)/mem_stats(2) or /proc (libtamalloc decides how)
- * and printed as a table, raw columns or JSON with libsmartcols.
+ * and printed as a table or raw columns with libsmartcols, or as JSON with
+ * json.h (see there why not with libsmartcols).
  *
  * Every sample is written to a memory buffer first and only then to stdout,
  * so an error never leaves half a table or half a JSON document behind.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -23,6 +25,7 @@
 
 #include <libsmartcols/libsmartcols.h>
 
+#include "json.h"
 #include "tamalloc.h"
 #include "util.h"
 
@@ -225,69 +228,25 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-/* Copy s, replacing each byte that is not part of valid UTF-8 by U+FFFD. */
-static void utf8_sanitize(const char *s, char *out, size_t size)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, len, i;
-	uint32_t cp;
-
-	while (*p && o + 4 < size) {
-		if (*p < 0x80) {
-			out[o++] = *p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf) {
-			len = 2;
-			cp = *p & 0x1f;
-		} else if (*p >= 0xe0 && *p <= 0xef) {
-			len = 3;
-			cp = *p & 0x0f;
-		} else if (*p >= 0xf0 && *p <= 0xf4) {
-			len = 4;
-			cp = *p & 0x07;
-		} else {
-			goto invalid;
-		}
-		for (i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				goto invalid;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			goto invalid;
-		memcpy(out + o, p, len);
-		o += len;
-		p += len;
-		continue;
-invalid:
-		memcpy(out + o, "\xef\xbf\xbd", 3);
-		o += 3;
-		p++;
-	}
-	out[o] = '\0';
-}
-
 static void format_size(uint64_t b, enum unit u, char *buf, size_t size)
 {
 	static const char sfx[] = "KMGTPE";
 	double v = b;
+	char *p;
 	int i = -1;
 
 	switch (u) {
 	case U_BYTES:
-		snprintf(buf, size, "%" PRIu64, b);
+		*tam_put_u64(buf, b) = '\0';
 		break;
 	case U_KIB:
-		snprintf(buf, size, "%" PRIu64, (b >> 10) + ((b & 1023) >= 512));
+		*tam_put_u64(buf, (b >> 10) + ((b & 1023) >= 512)) = '\0';
 		break;
 	case U_MIB:
-		snprintf(buf, size, "%.2f", b / 1048576.0);
+		tam_format_fixed(b / 1048576.0, 2, buf, size);
 		break;
 	case U_GIB:
-		snprintf(buf, size, "%.2f", b / 1073741824.0);
+		tam_format_fixed(b / 1073741824.0, 2, buf, size);
 		break;
 	case U_HUMAN:
 		while (v >= 1024 && i < (int)sizeof(sfx) - 2) {
@@ -295,20 +254,37 @@ static void format_size(uint64_t b, enum unit u, char *buf, size_t size)
 			i++;
 		}
 		if (i < 0) {
-			snprintf(buf, size, "%" PRIu64 "B", b);
+			p = tam_put_u64(buf, b);
+			memcpy(p, "B", 2);
 			break;
 		}
-		snprintf(buf, size, "%.1f%c", v, sfx[i]);
+		tam_format_fixed(v, 1, buf, size - 1);
+		p = buf + strlen(buf);
 		/* "32.0M" reads better as "32M" */
-		if (strstr(buf, ".0") == buf + strlen(buf) - 3)
-			memmove(buf + strlen(buf) - 3, buf + strlen(buf) - 1, 2);
+		if (!strcmp(p - 2, ".0"))
+			p -= 2;
+		p[0] = sfx[i];
+		p[1] = '\0';
 		break;
 	}
 }
 
 static void format_pct(uint64_t part, uint64_t whole, char *buf, size_t size)
 {
-	snprintf(buf, size, "%.1f", whole ? part * 100.0 / whole : 0.0);
+	tam_format_fixed(whole ? part * 100.0 / whole : 0.0, 1, buf, size);
+}
+
+static void format_int(int64_t v, char *buf)
+{
+	char *p = buf;
+
+	if (v < 0) {
+		*p++ = '-';
+		p = tam_put_u64(p, -(uint64_t)v);
+	} else {
+		p = tam_put_u64(p, (uint64_t)v);
+	}
+	*p = '\0';
 }
 
 /* The text of process column col, as it goes into the table. */
@@ -317,13 +293,10 @@ static void format_cell(const struct opts *o, const struct tam_vm_stat *st,
 {
 	switch (col) {
 	case COL_PID:
-		snprintf(buf, size, "%d", st->pid);
+		format_int(st->pid, buf);
 		break;
 	case COL_COMMAND:
-		if (o->json)
-			utf8_sanitize(st->comm, buf, size);
-		else
-			snprintf(buf, size, "%s", st->comm);
+		snprintf(buf, size, "%s", st->comm);
 		break;
 	case COL_RESERVED:
 		format_size(st->reserved_bytes, o->unit, buf, size);
@@ -338,10 +311,10 @@ static void format_cell(const struct opts *o, const struct tam_vm_stat *st,
 		format_pct(st->committed_bytes, ram, buf, size);
 		break;
 	case COL_OOM_SCORE:
-		snprintf(buf, size, "%" PRIu64, (uint64_t)st->oom_score);
+		format_int((int64_t)st->oom_score, buf);
 		break;
 	case COL_OOM_ADJ:
-		snprintf(buf, size, "%d", st->oom_score_adj);
+		format_int(st->oom_score_adj, buf);
 		break;
 	}
 }
@@ -466,20 +439,14 @@ fail:
 	return -EXIT_RUNTIME;
 }
 
-static struct libscols_table *new_table(const struct opts *o, const char *name,
-					size_t nr_cols)
+static struct libscols_table *new_table(const struct opts *o, size_t nr_cols)
 {
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
 		return NULL;
-	/*
-	 * libsmartcols has one output format, raw or JSON: JSON wins.  One
-	 * column goes out unpadded, so that "-o x -n" is a bare value.
-	 */
-	if (scols_table_set_name(tb, name) ||
-	    scols_table_enable_raw(tb, o->raw || nr_cols == 1) ||
-	    scols_table_enable_json(tb, o->json) ||
+	/* One column goes out unpadded, so that "-o x -n" is a bare value. */
+	if (scols_table_enable_raw(tb, o->raw || nr_cols == 1) ||
 	    scols_table_enable_noheadings(tb, o->noheadings)) {
 		scols_unref_table(tb);
 		return NULL;
@@ -487,63 +454,26 @@ static struct libscols_table *new_table(const struct opts *o, const char *name,
 	return tb;
 }
 
-static int add_column(struct libscols_table *tb, const struct opts *o,
-		      const char *name, enum kind kind, double whint)
+static int add_column(struct libscols_table *tb, const char *name,
+		      enum kind kind, double whint)
 {
-	struct libscols_column *cl;
-	int number = kind == K_INT || kind == K_PCT ||
-		     (kind == K_SIZE && o->unit != U_HUMAN);
-
-	cl = scols_table_new_column(tb, name, whint,
-				    kind == K_TEXT ? 0 : SCOLS_FL_RIGHT);
-	if (!cl)
-		return -1;
-	return scols_column_set_json_type(cl, number ? SCOLS_JSON_NUMBER :
-						       SCOLS_JSON_STRING);
-}
-
-/*
- * Render tb to a string.  For JSON, libsmartcols writes a whole object,
- * "{\n   \"name\": [...]\n}\n"; *inner then points at the member inside the
- * braces so that several tables can share one document.
- */
-static char *render(struct libscols_table *tb, const struct opts *o,
-		    const char **inner, size_t *len)
-{
-	char *s = NULL;
-	size_t n;
-
-	if (scols_print_table_to_string(tb, &s) || !s) {
-		free(s);
-		return NULL;
-	}
-	n = strlen(s);
-	*inner = s;
-	*len = n;
-	if (o->json) {
-		if (n < 5 || strncmp(s, "{\n", 2) || strcmp(s + n - 3, "\n}\n")) {
-			free(s);
-			errno = EPROTO;
-			return NULL;
-		}
-		*inner = s + 2;
-		*len = n - 5;
-	}
-	return s;
+	return scols_table_new_column(tb, name, whint,
+				      kind == K_TEXT ? 0 : SCOLS_FL_RIGHT) ?
+	       0 : -1;
 }
 
 static struct libscols_table *summary_table(const struct opts *o,
 					    const struct tam_mem_stats *ms)
 {
-	struct libscols_table *tb = new_table(o, "system", 3);
+	struct libscols_table *tb = new_table(o, 3);
 	struct libscols_line *ln;
 	char buf[64];
 	uint64_t v;
 	size_t i;
 
-	if (!tb || add_column(tb, o, "FIELD", K_TEXT, 13) ||
-	    add_column(tb, o, "SIZE", K_SIZE, 10) ||
-	    add_column(tb, o, "RAM%", K_PCT, 6))
+	if (!tb || add_column(tb, "FIELD", K_TEXT, 13) ||
+	    add_column(tb, "SIZE", K_SIZE, 10) ||
+	    add_column(tb, "RAM%", K_PCT, 6))
 		goto fail;
 	for (i = 0; i < ARRAY_SIZE(summary_rows); i++) {
 		memcpy(&v, (const char *)ms + summary_rows[i].off, sizeof(v));
@@ -567,8 +497,7 @@ static struct libscols_table *process_table(const struct opts *o,
 					    const struct tam_vm_stat *st,
 					    size_t n, uint64_t ram)
 {
-	struct libscols_table *tb = new_table(o, "processes",
-						 o->nr_out_cols);
+	struct libscols_table *tb = new_table(o, o->nr_out_cols);
 	struct libscols_line *ln;
 	char buf[64];
 	size_t i, c;
@@ -578,7 +507,7 @@ static struct libscols_table *process_table(const struct opts *o,
 		return NULL;
 	for (c = 0; c < o->nr_out_cols; c++) {
 		col = o->out_cols[c];
-		if (add_column(tb, o, cols[col].name, cols[col].kind,
+		if (add_column(tb, cols[col].name, cols[col].kind,
 			       cols[col].whint))
 			goto fail;
 	}
@@ -599,11 +528,106 @@ fail:
 	return NULL;
 }
 
+/* A table as text, with its final newline (libsmartcols leaves it out). */
+static int put_table(struct libscols_table *tb, FILE *out)
+{
+	char *s = NULL;
+	size_t len;
+
+	if (scols_print_table_to_string(tb, &s) || !s) {
+		free(s);
+		return -1;
+	}
+	len = strlen(s);
+	fwrite(s, 1, len, out);
+	if (len && s[len - 1] != '\n')
+		fputc('\n', out);
+	free(s);
+	return 0;
+}
+
 static const char *source_name(const struct opts *o)
 {
 	if (o->source == SRC_PROC || !tam_kernel_support())
 		return "proc";
 	return "syscall";
+}
+
+/* Sizes are JSON numbers, except as human text ("1.5M"). */
+static int json_number(const struct opts *o, enum kind kind)
+{
+	return kind == K_INT || kind == K_PCT ||
+	       (kind == K_SIZE && o->unit != U_HUMAN);
+}
+
+static void json_value(FILE *out, const char *text, int number)
+{
+	if (number)
+		fputs_unlocked(text, out);
+	else
+		tam_json_string(out, text);
+}
+
+/*
+ * The JSON document of a sample (man/tamstat.1, JSON OUTPUT): one line per
+ * summary row and per process.  Member names are the column names in lower
+ * case; text goes through tam_json_string, numbers are our own digits.
+ */
+static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
+		     const struct tam_vm_stat *st, size_t n, FILE *out)
+{
+	char buf[64], key[MAX_OUTPUT_COLS][16];
+	size_t i, c, k;
+	uint64_t v;
+	int col;
+
+	fprintf(out, "{\n   \"source\": \"%s\",\n   \"unit\": \"%s\"",
+		source_name(o), unit_names[o->unit]);
+	if (o->summary) {
+		fprintf(out, ",\n   \"nr_processes\": %" PRIu64 ",\n   \"system\": [",
+			(uint64_t)ms->nr_processes);
+		for (i = 0; i < ARRAY_SIZE(summary_rows); i++) {
+			memcpy(&v, (const char *)ms + summary_rows[i].off,
+			       sizeof(v));
+			fprintf(out, "%s\n      {\"field\": \"%s\", \"size\": ",
+				i ? "," : "", summary_rows[i].name);
+			format_size(v, o->unit, buf, sizeof(buf));
+			json_value(out, buf, json_number(o, K_SIZE));
+			format_pct(v, ms->total_bytes, buf, sizeof(buf));
+			fprintf(out, ", \"ram%%\": %s}", buf);
+		}
+		fputs("\n   ]", out);
+	}
+	if (o->table) {
+		for (c = 0; c < o->nr_out_cols; c++) {
+			col = o->out_cols[c];
+			for (k = 0; cols[col].name[k]; k++)
+				key[c][k] = (char)tolower(cols[col].name[k]);
+			key[c][k] = '\0';
+		}
+		fputs(",\n   \"processes\": [", out);
+		for (i = 0; i < n; i++) {
+			fputs_unlocked(i ? ",\n      {" : "\n      {", out);
+			for (c = 0; c < o->nr_out_cols; c++) {
+				col = o->out_cols[c];
+				if (c)
+					fputs_unlocked(", ", out);
+				tam_json_string(out, key[c]);
+				fputs_unlocked(": ", out);
+				if (col == COL_COMMAND) {
+					tam_json_string(out, st[i].comm);
+					continue;
+				}
+				format_cell(o, &st[i], col, ms->total_bytes,
+					    buf, sizeof(buf));
+				json_value(out, buf,
+					   json_number(o, cols[col].kind));
+			}
+			putc_unlocked('}', out);
+		}
+		fputs(n ? "\n   ]" : "]", out);
+	}
+	fputs("\n}\n", out);
 }
 
 static int needs_ram(const struct opts *o)
@@ -616,14 +640,6 @@ static int needs_ram(const struct opts *o)
 	return o->summary;
 }
 
-/* A rendered table; libsmartcols leaves out the final newline. */
-static void put_text(const char *s, size_t len, FILE *out)
-{
-	fwrite(s, 1, len, out);
-	if (len && s[len - 1] != '\n')
-		fputc('\n', out);
-}
-
 /*
  * One sample, rendered into out.  Returns 0 or an exit status; on failure
  * out holds nothing worth printing.
@@ -631,11 +647,8 @@ static void put_text(const char *s, size_t len, FILE *out)
 static int sample(const struct opts *o, FILE *out)
 {
 	struct libscols_table *stb = NULL, *ptb = NULL;
-	char *sstr = NULL, *pstr = NULL;
-	const char *sin = NULL, *pin = NULL;
 	struct tam_vm_stat *st = NULL;
 	struct tam_mem_stats ms = { 0 };
-	size_t slen = 0, plen = 0;
 	int ret = EXIT_RUNTIME;
 	long n = 0;
 
@@ -644,7 +657,6 @@ static int sample(const struct opts *o, FILE *out)
 			strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	errno = 0;
 	if (o->table) {
 		n = get_processes(o, &st);
 		if (n < 0)
@@ -665,38 +677,29 @@ static int sample(const struct opts *o, FILE *out)
 		}
 		if (o->top && n > o->top)
 			n = o->top;
-		ptb = process_table(o, st, n, ms.total_bytes);
-		pstr = ptb ? render(ptb, o, &pin, &plen) : NULL;
-		if (!pstr)
-			goto fail;
 	}
-	if (o->summary) {
-		stb = summary_table(o, &ms);
-		sstr = stb ? render(stb, o, &sin, &slen) : NULL;
-		if (!sstr)
-			goto fail;
+	if (o->json) {
+		put_json(o, &ms, st, n, out);
+		ret = 0;
+		goto out;
 	}
 
-	if (o->json) {
-		fprintf(out, "{\n   \"source\": \"%s\",\n   \"unit\": \"%s\"",
-			source_name(o), unit_names[o->unit]);
-		if (o->summary)
-			fprintf(out, ",\n   \"nr_processes\": %" PRIu64 ",\n%.*s",
-				(uint64_t)ms.nr_processes, (int)slen, sin);
-		if (o->table)
-			fprintf(out, ",\n%.*s", (int)plen, pin);
-		fputs("\n}\n", out);
-	} else {
-		if (o->summary && !o->noheadings && !o->raw)
-			fprintf(out, "source: %s   processes: %" PRIu64 "   unit: %s\n",
-				source_name(o), (uint64_t)ms.nr_processes,
-				unit_names[o->unit]);
-		if (o->summary)
-			put_text(sin, slen, out);
-		if (o->summary && o->table)
-			fputc('\n', out);
-		if (o->table)
-			put_text(pin, plen, out);
+	errno = 0;
+	if (o->summary && !o->noheadings && !o->raw)
+		fprintf(out, "source: %s   processes: %" PRIu64 "   unit: %s\n",
+			source_name(o), (uint64_t)ms.nr_processes,
+			unit_names[o->unit]);
+	if (o->summary) {
+		stb = summary_table(o, &ms);
+		if (!stb || put_table(stb, out))
+			goto fail;
+	}
+	if (o->summary && o->table)
+		fputc('\n', out);
+	if (o->table) {
+		ptb = process_table(o, st, n, ms.total_bytes);
+		if (!ptb || put_table(ptb, out))
+			goto fail;
 	}
 	ret = 0;
 	goto out;
@@ -704,8 +707,6 @@ fail:
 	fprintf(stderr, "tamstat: formatting the output: %s\n",
 		strerror(errno ? errno : ENOMEM));
 out:
-	free(sstr);
-	free(pstr);
 	scols_unref_table(stb);
 	scols_unref_table(ptb);
 	free(st);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,4 +52,67 @@ int tam_parse_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+char *tam_put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+void tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000 };
+	uint64_t bits, mant, t, q, rem, half, unit;
+	unsigned int exp, shift, i;
+	char *p;
+
+	/*
+	 * v is mant / 2^shift exactly; v * 10^prec rounded is then integer
+	 * arithmetic.  Negative, huge, NaN and infinite values, and a buffer
+	 * too small for the longest result, go to snprintf.
+	 */
+	memcpy(&bits, &v, sizeof(bits));
+	exp = (unsigned int)(bits >> 52 & 0x7ff);
+	mant = bits & ((UINT64_C(1) << 52) - 1);
+	if ((bits >> 63) || exp >= 1075 || prec > 3 || size < 26) {
+		snprintf(buf, size, "%.*f", (int)prec, v);
+		return;
+	}
+	if (exp) {
+		mant |= UINT64_C(1) << 52;
+		shift = 1075 - exp;
+	} else {
+		shift = 1074;
+	}
+	unit = pow10[prec];
+	t = mant * unit;			/* < 2^53 * 1000 < 2^63 */
+	if (shift >= 64) {
+		q = 0;				/* v * unit < 2^-1 */
+	} else {
+		q = t >> shift;
+		rem = t & ((UINT64_C(1) << shift) - 1);
+		half = UINT64_C(1) << (shift - 1);
+		if (rem > half || (rem == half && (q & 1)))
+			q++;
+	}
+	p = tam_put_u64(buf, q / unit);
+	if (prec) {
+		*p++ = '.';
+		q %= unit;
+		for (i = prec; i; i--) {
+			p[i - 1] = (char)('0' + q % 10);
+			q /= 10;
+		}
+		p += prec;
+	}
+	*p = '\0';
 }

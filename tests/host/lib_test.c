@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libtamalloc on the host kernel, which lacks the syscalls: the mmap and
- * /proc fallbacks must give what the syscalls give.
+ * /proc fallbacks must give what the syscalls give.  Also the tools'
+ * formatting helpers: numbers against printf, JSON strings byte by byte.
  */
 #include <signal.h>
 #include <sys/mman.h>
@@ -9,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
+#include "json.h"
 #include "util.h"
 
 /* Whether the running kernel has the syscall, asked without the library. */
@@ -223,6 +225,128 @@ TEST(parse_size)
 			TH_LOG("'%s'", cases[i].s);
 		if (cases[i].ok)
 			EXPECT_EQ(cases[i].v, v) TH_LOG("'%s'", cases[i].s);
+	}
+}
+
+/* tam_format_fixed(v, prec) must print what printf("%.*f") prints. */
+static int fixed_differs(double v, unsigned int prec, char *got, char *want)
+{
+	tam_format_fixed(v, prec, got, 64);
+	snprintf(want, 64, "%.*f", (int)prec, v);
+	return strcmp(got, want);
+}
+
+TEST(format_fixed_matches_printf)
+{
+	static const double edges[] = {
+		0, -0.0, 0.005, 0.015, 0.025, 0.125, 0.375, 0.5, 1.5, 2.5,
+		0.05, 0.95, 0.9999, 9.995, 99.95, 100, 1023.95, 1e-300,
+		4.9e-324, 0x1p51 + 0.5, 0x1p52 - 0.5, 0x1p52, 0x1p60, 1e300,
+		-1.25, 1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0,
+	};
+	unsigned short seed[3] = { 1, 2, 3 };
+	char got[64], want[64];
+	unsigned int i, prec, bad = 0;
+	uint64_t b, t;
+	double v;
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		for (prec = 0; prec <= 3; prec++)
+			EXPECT_EQ(0, fixed_differs(edges[i], prec, got, want))
+				TH_LOG("%a %%.%uf: '%s', printf '%s'",
+				       edges[i], prec, got, want);
+	/*
+	 * What tamstat prints: sizes in MiB and GiB (exact binary fractions,
+	 * ties included), percentages of two byte counts, human sizes.
+	 */
+	for (i = 0; i < 300000 && bad < 5; i++) {
+		b = (uint64_t)nrand48(seed) << 31 ^ (uint64_t)nrand48(seed);
+		b >>= nrand48(seed) % 62;
+		t = b + ((uint64_t)nrand48(seed) << (nrand48(seed) % 32));
+		switch (i % 5) {
+		case 0:
+			v = b / 1048576.0;
+			prec = 2;
+			break;
+		case 1:
+			v = b / 1073741824.0;
+			prec = 2;
+			break;
+		case 2:
+			v = t ? b * 100.0 / t : 0;
+			prec = 1;
+			break;
+		case 3:
+			v = (b & 0xfffff) / 1024.0 + (b >> 44);
+			prec = 1;
+			break;
+		default:
+			/* A tie at the last decimal: k + 0.5 units, exactly. */
+			v = ((b & 0xffffff) * 2 + 1) / 200.0;
+			prec = 2;
+			break;
+		}
+		if (fixed_differs(v, prec, got, want)) {
+			bad++;
+			TH_LOG("%a %%.%uf: '%s', printf '%s'", v, prec, got, want);
+		}
+	}
+	EXPECT_EQ(0, bad);
+}
+
+/* The JSON text of s. */
+static char *json_of(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	tam_json_string(f, s);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+TEST(json_string_escapes)
+{
+#define FFFD "\xef\xbf\xbd"
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "\"\"" },
+		{ "init", "\"init\"" },
+		{ "q\"uote", "\"q\\\"uote\"" },
+		{ "back\\slash", "\"back\\\\slash\"" },
+		{ "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"" },
+		{ "\x01\x1f\x1b[31m", "\"\\u0001\\u001f\\u001b[31m\"" },
+		{ "del\x7f/sl'", "\"del\x7f/sl'\"" },
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		{ "\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+		{ "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"" },	/* U+10FFFF */
+		{ "\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"" },
+		{ "\xff\xfe", "\"" FFFD FFFD "\"" },
+		{ "\x80x", "\"" FFFD "x\"" },
+		{ "\xc0\xaf", "\"" FFFD FFFD "\"" },		/* overlong '/' */
+		{ "\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"" },
+		{ "\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"" },	/* surrogate */
+		{ "\xc3", "\"" FFFD "\"" },			/* cut short */
+		{ "\xe2\x82", "\"" FFFD FFFD "\"" },
+		{ "\xe2\x82\"", "\"" FFFD FFFD "\\\"\"" },
+		{ "abcdefghijklmn\xc3", "\"abcdefghijklmn" FFFD "\"" },
+	};
+#undef FFFD
+	unsigned int i;
+	char *got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = json_of(cases[i].in);
+		ASSERT_NE(NULL, got);
+		EXPECT_STREQ(cases[i].out, got) TH_LOG("case %u", i);
+		free(got);
 	}
 }
 
