@@ -23,6 +23,10 @@
 #define PAGE	4096UL
 #define PAGE_ALIGN(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 
+/* Sysctls the tests change and restore (run-guest-tests checks they do). */
+#define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
+#define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
+
 static inline long sys_tamalloc(size_t size, unsigned int flags)
 {
 	return syscall(__NR_tamalloc, size, flags);

@@ -12,7 +12,6 @@
 #include "common.h"
 #include "compare.h"
 
-#define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
 #define SIZE		(16 * MiB)
 #define EVERY		(1 * MiB)
 

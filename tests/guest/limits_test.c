@@ -17,9 +17,6 @@
 #include "kselftest_harness.h"
 #include "common.h"
 
-#define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
-#define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
-
 /* mlockall(MCL_FUTURE) puts VM_LOCKED in mm->def_flags: populated at once. */
 TEST(mlockall_future_populates_at_once)
 {

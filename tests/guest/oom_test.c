@@ -18,7 +18,6 @@
 #include "kselftest_harness.h"
 #include "common.h"
 
-#define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
 #define HOG_COMM	"oom_hog"
 #define MAX_SAMPLES	64
 #define MAX_PROCS	256

@@ -14,9 +14,6 @@
 #include "kselftest_harness.h"
 #include "common.h"
 
-#define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
-#define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
-
 /* Bytes of the range that are not zero. */
 static size_t nonzero_bytes(const unsigned char *p, size_t len)
 {
