@@ -8,7 +8,6 @@
  * Every sample is written to a memory buffer first and only then to stdout,
  * so an error never leaves half a table or half a JSON document behind.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -16,6 +15,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,20 +43,28 @@ enum {
 	COL_RAM_PCT, COL_OOM_SCORE, COL_OOM_ADJ, NR_COLS
 };
 
+/* name: the table heading; key: the JSON member, "name" in lower case. */
 static const struct colinfo {
-	const char *name;
+	const char *name, *key;
 	enum kind kind;
 	double whint;
 	const char *help;
 } cols[NR_COLS] = {
-	[COL_PID]	 = { "PID", K_INT, 5, "process id" },
-	[COL_COMMAND]	 = { "COMMAND", K_TEXT, 15, "command name (comm)" },
-	[COL_RESERVED]	 = { "RESERVED", K_SIZE, 8, "reserved memory (VmSize)" },
-	[COL_COMMITTED]	 = { "COMMITTED", K_SIZE, 8, "committed memory (VmRSS)" },
-	[COL_COMMIT_PCT] = { "COMMIT%", K_PCT, 5, "COMMITTED as % of RESERVED" },
-	[COL_RAM_PCT]	 = { "RAM%", K_PCT, 5, "COMMITTED as % of total RAM" },
-	[COL_OOM_SCORE]	 = { "OOM_SCORE", K_INT, 5, "OOM killer score (0-2000)" },
-	[COL_OOM_ADJ]	 = { "OOM_ADJ", K_INT, 5, "oom_score_adj (-1000-1000)" },
+	[COL_PID]	 = { "PID", "\"pid\": ", K_INT, 5, "process id" },
+	[COL_COMMAND]	 = { "COMMAND", "\"command\": ", K_TEXT, 15,
+			     "command name (comm)" },
+	[COL_RESERVED]	 = { "RESERVED", "\"reserved\": ", K_SIZE, 8,
+			     "reserved memory (VmSize)" },
+	[COL_COMMITTED]	 = { "COMMITTED", "\"committed\": ", K_SIZE, 8,
+			     "committed memory (VmRSS)" },
+	[COL_COMMIT_PCT] = { "COMMIT%", "\"commit%\": ", K_PCT, 5,
+			     "COMMITTED as % of RESERVED" },
+	[COL_RAM_PCT]	 = { "RAM%", "\"ram%\": ", K_PCT, 5,
+			     "COMMITTED as % of total RAM" },
+	[COL_OOM_SCORE]	 = { "OOM_SCORE", "\"oom_score\": ", K_INT, 5,
+			     "OOM killer score (0-2000)" },
+	[COL_OOM_ADJ]	 = { "OOM_ADJ", "\"oom_adj\": ", K_INT, 5,
+			     "oom_score_adj (-1000-1000)" },
 };
 
 enum unit { U_BYTES, U_KIB, U_MIB, U_GIB, U_HUMAN };
@@ -576,10 +584,11 @@ static void json_value(FILE *out, const char *text, int number)
 static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		     const struct tam_vm_stat *st, size_t n, FILE *out)
 {
-	char buf[64], key[MAX_OUTPUT_COLS][16];
-	size_t i, c, k;
+	bool seen[NR_COLS] = { false };
+	int col, jcols[NR_COLS];
+	size_t i, c, nj = 0;
+	char buf[64];
 	uint64_t v;
-	int col;
 
 	fprintf(out, "{\n   \"source\": \"%s\",\n   \"unit\": \"%s\"",
 		source_name(o), unit_names[o->unit]);
@@ -599,21 +608,21 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		fputs("\n   ]", out);
 	}
 	if (o->table) {
+		/* A column given twice is one member: JSON names are unique. */
 		for (c = 0; c < o->nr_out_cols; c++) {
 			col = o->out_cols[c];
-			for (k = 0; cols[col].name[k]; k++)
-				key[c][k] = (char)tolower(cols[col].name[k]);
-			key[c][k] = '\0';
+			if (!seen[col])
+				jcols[nj++] = col;
+			seen[col] = true;
 		}
 		fputs(",\n   \"processes\": [", out);
 		for (i = 0; i < n; i++) {
 			fputs_unlocked(i ? ",\n      {" : "\n      {", out);
-			for (c = 0; c < o->nr_out_cols; c++) {
-				col = o->out_cols[c];
+			for (c = 0; c < nj; c++) {
+				col = jcols[c];
 				if (c)
 					fputs_unlocked(", ", out);
-				tam_json_string(out, key[c]);
-				fputs_unlocked(": ", out);
+				fputs_unlocked(cols[col].key, out);
 				if (col == COL_COMMAND) {
 					tam_json_string(out, st[i].comm);
 					continue;

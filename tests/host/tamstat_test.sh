@@ -290,6 +290,12 @@ assert p == {"pid": int(sys.argv[2]), "command": "quiet",
 assert isinstance(p["commit%"], float) and isinstance(p["oom_score"], int), p' \
 	"$work/out" "$quiet" "$vm" "$rss"
 result $? "-J -b: numbers, source and unit"
+run -J -b -p "$quiet" -o pid,committed,PID,pid
+python3 -c 'import json, sys
+pairs = json.load(open(sys.argv[1]), object_pairs_hook=lambda p: p)
+row = dict(pairs)["processes"][0]
+assert [k for k, v in row] == ["pid", "committed"], row' "$work/out"
+result $? "-J -o with a column twice: one member each, in first-seen order"
 run -J -h --system
 python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
