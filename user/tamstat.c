@@ -585,7 +585,7 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		     const struct tam_vm_stat *st, size_t n, FILE *out)
 {
 	bool seen[NR_COLS] = { false };
-	int col, jcols[NR_COLS];
+	int col, jcols[NR_COLS] = { 0 };
 	size_t i, c, nj = 0;
 	char buf[64];
 	uint64_t v;
