@@ -43,7 +43,7 @@ enum {
 	COL_RAM_PCT, COL_OOM_SCORE, COL_OOM_ADJ, NR_COLS
 };
 
-/* name: the table heading; key: the JSON member, "name" in lower case. */
+/* name: the table heading; key: "name in lower case": as JSON writes it. */
 static const struct colinfo {
 	const char *name, *key;
 	enum kind kind;
@@ -236,6 +236,7 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* Size b in unit u; buf has room for at least 32 bytes. */
 static void format_size(uint64_t b, enum unit u, char *buf, size_t size)
 {
 	static const char sfx[] = "KMGTPE";
@@ -295,7 +296,7 @@ static void format_int(int64_t v, char *buf)
 	*p = '\0';
 }
 
-/* The text of process column col, as it goes into the table. */
+/* The text of process column col, as it goes into the table or JSON. */
 static void format_cell(const struct opts *o, const struct tam_vm_stat *st,
 			int col, uint64_t ram, char *buf, size_t size)
 {
