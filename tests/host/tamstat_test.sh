@@ -230,8 +230,9 @@ run --sort committed -o committed -b -n
 [ "$rc" = 0 ] && sort -n <<<"$out" | cmp -s - <(echo "$out")
 result $? "--sort committed over every process"
 run -p "$b,$quiet,$a,$$" --sort command -o command -n
-[ "$(echo $out)" = "$(echo $(printf '%s\n' "$(cat /proc/$$/comm)" quiet sorta sortb | LC_ALL=C sort))" ]
-result $? "--sort command: byte order ($(echo $out))"
+want=$(printf '%s\n' "$(cat /proc/$$/comm)" quiet sorta sortb | LC_ALL=C sort)
+[ "$out" = "$want" ]
+result $? "--sort command: byte order ($(tr '\n' ' ' <<<"$out"))"
 run --sort oom_score -r --top 3 -o oom_score -n
 [ "$(wc -l <<<"$out")" = 3 ] && sort -rn <<<"$out" | cmp -s - <(echo "$out")
 result $? "--sort oom_score -r --top 3: the three highest"
