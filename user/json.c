@@ -34,57 +34,62 @@ static size_t utf8_len(const unsigned char *p)
 	return len;
 }
 
-void tam_json_string(FILE *f, const char *s)
+char *tam_json_quote(char *dst, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	char *o = dst;
 	size_t len;
 
-	putc_unlocked('"', f);
+	*o++ = '"';
 	while (*p) {
 		if (*p >= 0x80) {
 			len = utf8_len(p);
 			if (len) {
-				fwrite_unlocked(p, 1, len, f);
+				memcpy(o, p, len);
+				o += len;
 				p += len;
 			} else {
-				fputs_unlocked("\xef\xbf\xbd", f);
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3;
 				p++;
 			}
 			continue;
 		}
+		if (*p >= 0x20 && *p != '"' && *p != '\\') {
+			*o++ = (char)*p++;
+			continue;
+		}
+		*o++ = '\\';
 		switch (*p) {
 		case '"':
-			fputs_unlocked("\\\"", f);
-			break;
 		case '\\':
-			fputs_unlocked("\\\\", f);
+			*o++ = (char)*p;
 			break;
 		case '\b':
-			fputs_unlocked("\\b", f);
+			*o++ = 'b';
 			break;
 		case '\f':
-			fputs_unlocked("\\f", f);
+			*o++ = 'f';
 			break;
 		case '\n':
-			fputs_unlocked("\\n", f);
+			*o++ = 'n';
 			break;
 		case '\r':
-			fputs_unlocked("\\r", f);
+			*o++ = 'r';
 			break;
 		case '\t':
-			fputs_unlocked("\\t", f);
+			*o++ = 't';
 			break;
 		default:
-			if (*p < 0x20) {
-				fputs_unlocked("\\u00", f);
-				putc_unlocked(hex[*p >> 4], f);
-				putc_unlocked(hex[*p & 15], f);
-			} else {
-				putc_unlocked(*p, f);
-			}
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 15];
+			o += 5;
 		}
 		p++;
 	}
-	putc_unlocked('"', f);
+	*o++ = '"';
+	*o = '\0';
+	return o;
 }

@@ -569,26 +569,28 @@ static int json_number(const struct opts *o, enum kind kind)
 	       (kind == K_SIZE && o->unit != U_HUMAN);
 }
 
-static void json_value(FILE *out, const char *text, int number)
+/* Text as a JSON number or string at p; returns the end. */
+static char *json_value(char *p, const char *text, int number)
 {
-	if (number)
-		fputs_unlocked(text, out);
-	else
-		tam_json_string(out, text);
+	return number ? stpcpy(p, text) : tam_json_quote(p, text);
 }
+
+/* Cells are under 32 bytes (format_cell's buffer is 64), names 15 bytes. */
+#define JSON_CELL_MAX	32
+#define JSON_ROW_MAX	(16 + NR_COLS * (2 + 16 + TAM_JSON_QUOTED_MAX(JSON_CELL_MAX)))
 
 /*
  * The JSON document of a sample (man/tamstat.1, JSON OUTPUT): one line per
- * summary row and per process.  Member names are the column names in lower
- * case; text goes through tam_json_string, numbers are our own digits.
+ * summary row and per process, each built in a buffer and written at once.
+ * Text goes through tam_json_quote; numbers are our own digits.
  */
 static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		     const struct tam_vm_stat *st, size_t n, FILE *out)
 {
+	char buf[64], line[JSON_ROW_MAX], *p;
 	bool seen[NR_COLS] = { false };
 	int col, jcols[NR_COLS] = { 0 };
 	size_t i, c, nj = 0;
-	char buf[64];
 	uint64_t v;
 
 	fprintf(out, "{\n   \"source\": \"%s\",\n   \"unit\": \"%s\"",
@@ -599,12 +601,17 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		for (i = 0; i < ARRAY_SIZE(summary_rows); i++) {
 			memcpy(&v, (const char *)ms + summary_rows[i].off,
 			       sizeof(v));
-			fprintf(out, "%s\n      {\"field\": \"%s\", \"size\": ",
-				i ? "," : "", summary_rows[i].name);
+			p = stpcpy(line, i ? ",\n      {\"field\": " :
+					     "\n      {\"field\": ");
+			p = tam_json_quote(p, summary_rows[i].name);
+			p = stpcpy(p, ", \"size\": ");
 			format_size(v, o->unit, buf, sizeof(buf));
-			json_value(out, buf, json_number(o, K_SIZE));
+			p = json_value(p, buf, json_number(o, K_SIZE));
+			p = stpcpy(p, ", \"ram%\": ");
 			format_pct(v, ms->total_bytes, buf, sizeof(buf));
-			fprintf(out, ", \"ram%%\": %s}", buf);
+			p = stpcpy(p, buf);
+			*p++ = '}';
+			fwrite_unlocked(line, 1, p - line, out);
 		}
 		fputs("\n   ]", out);
 	}
@@ -618,22 +625,23 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		}
 		fputs(",\n   \"processes\": [", out);
 		for (i = 0; i < n; i++) {
-			fputs_unlocked(i ? ",\n      {" : "\n      {", out);
+			p = stpcpy(line, i ? ",\n      {" : "\n      {");
 			for (c = 0; c < nj; c++) {
 				col = jcols[c];
 				if (c)
-					fputs_unlocked(", ", out);
-				fputs_unlocked(cols[col].key, out);
+					p = stpcpy(p, ", ");
+				p = stpcpy(p, cols[col].key);
 				if (col == COL_COMMAND) {
-					tam_json_string(out, st[i].comm);
+					p = tam_json_quote(p, st[i].comm);
 					continue;
 				}
 				format_cell(o, &st[i], col, ms->total_bytes,
 					    buf, sizeof(buf));
-				json_value(out, buf,
-					   json_number(o, cols[col].kind));
+				p = json_value(p, buf,
+					       json_number(o, cols[col].kind));
 			}
-			putc_unlocked('}', out);
+			*p++ = '}';
+			fwrite_unlocked(line, 1, p - line, out);
 		}
 		fputs(n ? "\n   ]" : "]", out);
 	}

@@ -298,17 +298,20 @@ TEST(format_fixed_matches_printf)
 	EXPECT_EQ(0, bad);
 }
 
-/* The JSON text of s. */
+/*
+ * The JSON text of s, checked to stay within TAM_JSON_QUOTED_MAX and to
+ * end where tam_json_quote says.
+ */
 static char *json_of(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	size_t max = TAM_JSON_QUOTED_MAX(strlen(s));
+	char *buf = malloc(max + 1), *end;
 
-	if (!f)
+	if (!buf)
 		return NULL;
-	tam_json_string(f, s);
-	if (fclose(f)) {
+	buf[max] = 'X';
+	end = tam_json_quote(buf, s);
+	if (buf[max] != 'X' || *end || (size_t)(end - buf) != strlen(buf)) {
 		free(buf);
 		return NULL;
 	}
@@ -341,6 +344,9 @@ TEST(json_string_escapes)
 		{ "\xe2\x82", "\"" FFFD FFFD "\"" },
 		{ "\xe2\x82\"", "\"" FFFD FFFD "\\\"\"" },
 		{ "abcdefghijklmn\xc3", "\"abcdefghijklmn" FFFD "\"" },
+		/* The longest results: every byte escaped or replaced. */
+		{ "\x01\x02", "\"\\u0001\\u0002\"" },
+		{ "\xff\xff", "\"" FFFD FFFD "\"" },
 	};
 #undef FFFD
 	unsigned int i;
