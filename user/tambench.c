@@ -164,76 +164,98 @@ struct cell {
 	long long rss_kib, charge_kib;	/* at the first call */
 };
 
-/* In a child: the first call's deltas, then the timed repetitions. */
-static void alloc_cell(enum method m, size_t size, const struct reps *r,
-		       struct cell *c, uint64_t *times)
+/*
+ * In a child: each of the n methods' first-call deltas, then the timed
+ * repetitions with the methods taking turns, so that a slow stretch of the
+ * emulator slows all of them alike and their ratio stays fair.  times holds
+ * r->want entries per method.
+ */
+static void alloc_cells(const enum method *ms, unsigned int n, size_t size,
+			const struct reps *r, struct cell *c, uint64_t *times)
 {
 	struct tam_sample before, after;
+	size_t warm = size < MMAP_THRESHOLD ? 4096 : MMAP_THRESHOLD;
+	unsigned int k, reps = 0;
 	uint64_t start, t0;
 	void *p;
 
-	size_t warm = size < MMAP_THRESHOLD ? 4096 : MMAP_THRESHOLD;
-
 	errno = 0;
-	if (!mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+	/* The first sample sets up what sampling needs (stdio buffers). */
+	if (!mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) ||
+	    tam_sample_self(&before))
 		goto fail;
-	/* Fault in the code the measurement runs (heap or mmap path). */
-	p = m_alloc(m, warm);
-	if (!p || tam_sample_self(&before))
-		goto fail;
-	m_free(m, p, warm);
-	if (tam_sample_self(&before))
-		goto fail;
-	p = m_alloc(m, size);
-	if (!p || tam_sample_self(&after))
-		goto fail;
-	m_free(m, p, size);
-	c->rss_kib = ((long long)after.rss - (long long)before.rss) / 1024;
-	c->charge_kib = ((long long)after.charge - (long long)before.charge) / 1024;
-
-	start = now_ns();
-	while (c->reps < r->want &&
-	       (c->reps < r->min || now_ns() - start < r->budget_ns)) {
-		t0 = now_ns();
-		p = m_alloc(m, size);
-		times[c->reps] = now_ns() - t0;
+	for (k = 0; k < n; k++) {
+		/* Fault in the code the measurement runs (heap or mmap path). */
+		p = m_alloc(ms[k], warm);
 		if (!p)
 			goto fail;
-		m_free(m, p, size);
-		c->reps++;
+		m_free(ms[k], p, warm);
+		if (tam_sample_self(&before))
+			goto fail;
+		p = m_alloc(ms[k], size);
+		if (!p || tam_sample_self(&after))
+			goto fail;
+		m_free(ms[k], p, size);
+		c[k].rss_kib = ((long long)after.rss - (long long)before.rss) / 1024;
+		c[k].charge_kib = ((long long)after.charge - (long long)before.charge) / 1024;
 	}
-	c->median_ns = median(times, c->reps);
+
+	start = now_ns();
+	while (reps < r->want &&
+	       (reps < r->min || now_ns() - start < r->budget_ns)) {
+		for (k = 0; k < n; k++) {
+			t0 = now_ns();
+			p = m_alloc(ms[k], size);
+			times[k * r->want + reps] = now_ns() - t0;
+			if (!p)
+				goto fail;
+			m_free(ms[k], p, size);
+		}
+		reps++;
+	}
+	for (k = 0; k < n; k++) {
+		c[k].reps = reps;
+		c[k].median_ns = median(times + k * r->want, reps);
+	}
 	return;
 fail:
-	c->err = errno ? errno : EIO;
+	for (k = 0; k < n; k++)
+		c[k].err = errno ? errno : EIO;
 }
 
-/* Run one cell in a fresh process, so no cell inherits another's heap. */
-static void run_cell(enum method m, size_t size, const struct reps *r,
-		     struct cell *out)
+/*
+ * Run the cells of the n methods in ms in one fresh process, so that no
+ * cell inherits another's heap; results in out[ms[k]].
+ */
+static void run_cells(const enum method *ms, unsigned int n, size_t size,
+		      const struct reps *r, struct cell *out)
 {
-	size_t bytes = sizeof(*out) + r->want * sizeof(uint64_t);
+	size_t bytes = n * (sizeof(*out) + r->want * sizeof(uint64_t));
+	unsigned int k;
 	struct cell *c;
 	int status;
 	pid_t pid;
 
-	memset(out, 0, sizeof(*out));
 	c = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (c == MAP_FAILED) {
-		out->err = errno;
+		for (k = 0; k < n; k++)
+			out[ms[k]] = (struct cell){ .err = errno };
 		return;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		alloc_cell(m, size, r, c, (uint64_t *)(c + 1));
+		alloc_cells(ms, n, size, r, c, (uint64_t *)(c + n));
 		_exit(0);
 	}
+	status = 0;
 	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
 	    !WIFEXITED(status) || WEXITSTATUS(status))
-		c->err = c->err ? c->err : ECHILD;
-	*out = *c;
+		for (k = 0; k < n; k++)
+			c[k].err = c[k].err ? c[k].err : ECHILD;
+	for (k = 0; k < n; k++)
+		out[ms[k]] = c[k];
 	munmap(c, bytes);
 }
 
@@ -251,6 +273,9 @@ static void bench_alloc(void)
 		{ 1 * GiB, { 10, 5, 10000000000ULL } },
 	};
 	static const unsigned int nsizes = sizeof(sizes) / sizeof(sizes[0]);
+	/* tamalloc and mmap take turns in one process: their ratio is the point. */
+	static const enum method pair[] = { TAMALLOC, MMAP };
+	static const enum method heap[] = { CALLOC, MALLOC_MEMSET };
 	struct cell cells[sizeof(sizes) / sizeof(sizes[0])][NR_METHODS];
 	char sz[16], t[NR_METHODS][16], d[NR_METHODS][32];
 	bool calloc_lazy = false;
@@ -259,8 +284,9 @@ static void bench_alloc(void)
 
 	printf("## Allocation\n\n"
 	       "Median latency of one call (malloc+memset: the call and the memset), each\n"
-	       "allocation freed before the next.  Every cell runs in a fresh process,\n"
-	       "glibc's mmap threshold pinned at its default 128 KiB.\n"
+	       "allocation freed before the next.  tamalloc and mmap run in one fresh\n"
+	       "process, taking turns call by call; calloc and malloc+memset each in\n"
+	       "their own.  glibc's mmap threshold pinned at its default 128 KiB.\n"
 	       "tamalloc: %s.\n\n",
 	       use_syscalls ? "the raw syscall" : "the library's mmap fallback (no syscall in this kernel)");
 	printf("| size    | %-18s | %-18s | %-18s | %-18s | tamalloc/mmap |\n",
@@ -272,11 +298,13 @@ static void bench_alloc(void)
 			r.want = r.want / 10 > r.min ? r.want / 10 : r.min;
 			r.budget_ns /= 10;
 		}
+		run_cells(pair, 2, sizes[i].size, &r, cells[i]);
+		run_cells(&heap[0], 1, sizes[i].size, &r, cells[i]);
+		run_cells(&heap[1], 1, sizes[i].size, &r, cells[i]);
 		for (m = 0; m < NR_METHODS; m++) {
 			struct cell *c = &cells[i][m];
 			char ns[16];
 
-			run_cell(m, sizes[i].size, &r, c);
 			if (c->err)
 				snprintf(t[m], sizeof(t[m]), "%s", strerror(c->err));
 			else
