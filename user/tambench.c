@@ -630,7 +630,7 @@ int main(int argc, char **argv)
 	long ns[16] = { 100, 1000, 3000 };
 	unsigned int count = 3;
 	bool alloc = false, stats = false;
-	char *tok, *save;
+	char *tok, *end, save;
 	uint64_t t0;
 	int c;
 
@@ -643,18 +643,20 @@ int main(int argc, char **argv)
 			stats = true;
 			break;
 		case 'p':
+			/* N[,N...]: strtok would skip empty items ("1,,2"). */
 			count = 0;
-			for (tok = strtok_r(optarg, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
+			for (tok = optarg;; tok = end + 1) {
+				end = strchrnul(tok, ',');
+				save = *end;
+				*end = '\0';
 				if (count == 16 || tam_parse_long(tok, 1, 30000, &ns[count])) {
-					fprintf(stderr, "tambench: invalid process count '%s'\n", tok);
+					fprintf(stderr, "tambench: invalid process count '%s' in --procs (want N[,N...], 1-30000, at most 16)\n",
+						tok);
 					return 2;
 				}
 				count++;
-			}
-			if (!count) {
-				fprintf(stderr, "tambench: --procs needs numbers\n");
-				return 2;
+				if (!save)
+					break;
 			}
 			break;
 		case 'q':
