@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/sysinfo.h>
 
 #include <libsmartcols/libsmartcols.h>
 
@@ -655,7 +656,27 @@ static int needs_ram(const struct opts *o)
 	for (i = 0; i < o->nr_out_cols; i++)
 		if (o->out_cols[i] == COL_RAM_PCT)
 			return 1;
-	return o->summary;
+	return 0;
+}
+
+/*
+ * The figures a sample needs besides the process table: all of mem_stats
+ * for the summary; for RAM% alone only the total, which sysinfo(2) gives as
+ * mem_stats(2) and /proc/meminfo do (totalram), without their walk over
+ * every process: "tamstat -p PID" reads that process only.
+ */
+static int get_system(const struct opts *o, struct tam_mem_stats *ms)
+{
+	struct sysinfo si;
+
+	if (o->summary)
+		return get_mem_stats(o, ms);
+	if (!needs_ram(o))
+		return 0;
+	if (sysinfo(&si))
+		return -1;
+	ms->total_bytes = (uint64_t)si.totalram * si.mem_unit;
+	return 0;
 }
 
 /*
@@ -670,7 +691,7 @@ static int sample(const struct opts *o, FILE *out)
 	int ret = EXIT_RUNTIME;
 	long n = 0;
 
-	if (needs_ram(o) && get_mem_stats(o, &ms)) {
+	if (get_system(o, &ms)) {
 		fprintf(stderr, "tamstat: reading memory statistics: %s\n",
 			strerror(errno));
 		return EXIT_RUNTIME;

@@ -188,6 +188,16 @@ result $? "column names are case-insensitive"
 run -p "$quiet" -b -h --kib -o committed -n
 [ "$out" = "$rss" ]
 result $? "the last unit option wins"
+# -p reads the named processes only, even with RAM% (which needs total RAM,
+# not mem_stats's walk over every process).
+if command -v strace >/dev/null; then
+	strace -f -qq -e trace=openat -o "$work/trace" "$tamstat" --source proc -p "$quiet,$$" >/dev/null
+	opened=$(grep -c '"status"' "$work/trace")
+	[ "$opened" = 2 ]
+	result $? "-p with two PIDs and RAM%: two status files read ($opened)"
+else
+	skip "strace not installed: run scripts/deps"
+fi
 
 run --system --kib --raw -n
 want=$(awk '$1 == "MemTotal:" { t = $2 } $1 == "CommitLimit:" { l = $2 }
