@@ -190,7 +190,7 @@ static void sum(const struct tam_vm_stat *st, long i, void *arg)
 	ms->nr_processes++;
 }
 
-int tam_mem_stats_proc(struct tam_mem_stats *out)
+int tam_meminfo_proc(struct tam_mem_stats *out)
 {
 	static const struct {
 		const char *key;
@@ -208,18 +208,9 @@ int tam_mem_stats_proc(struct tam_mem_stats *out)
 	char buf[8192];
 	int64_t kb;
 	size_t i;
-	int procfd;
-	long n;
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0)
+	if (read_at(AT_FDCWD, "/proc/meminfo", buf, sizeof(buf)) < 0)
 		return -1;
-	n = proc_walk(procfd, sum, &ms);
-	if (n < 0 || read_at(procfd, "meminfo", buf, sizeof(buf)) < 0) {
-		close(procfd);
-		return -1;
-	}
-	close(procfd);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		kb = field_kb(buf, keys[i].key);
 		if (kb < 0) {
@@ -229,5 +220,24 @@ int tam_mem_stats_proc(struct tam_mem_stats *out)
 		*(uint64_t *)((char *)&ms + keys[i].off) = (uint64_t)kb * 1024;
 	}
 	*out = ms;
+	return 0;
+}
+
+int tam_mem_stats_proc(struct tam_mem_stats *out)
+{
+	struct tam_mem_stats ms = { 0 };
+	int procfd;
+	long n;
+
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -1;
+	n = proc_walk(procfd, sum, &ms);
+	close(procfd);
+	if (n < 0 || tam_meminfo_proc(out))
+		return -1;
+	out->reserved_bytes = ms.reserved_bytes;
+	out->committed_bytes = ms.committed_bytes;
+	out->nr_processes = ms.nr_processes;
 	return 0;
 }

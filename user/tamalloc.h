@@ -53,6 +53,14 @@ int tam_mem_stats(struct tam_mem_stats *out);
 long tam_vm_stats_proc(pid_t pid, struct tam_vm_stat *buf, size_t count);
 int tam_mem_stats_proc(struct tam_mem_stats *out);
 
+/*
+ * Only the /proc/meminfo fields of struct tam_mem_stats, without the walk
+ * over every process that reserved_bytes, committed_bytes and nr_processes
+ * need (those are left 0): for a caller that walks with
+ * tam_vm_stats_proc(0) anyway and can sum the list.  0, or -1 with errno.
+ */
+int tam_meminfo_proc(struct tam_mem_stats *out);
+
 #ifdef __cplusplus
 }
 #endif
