@@ -556,11 +556,15 @@ static int put_table(struct libscols_table *tb, FILE *out)
 	return 0;
 }
 
+/* Whether the figures come from /proc: asked for, or no syscalls. */
+static int uses_proc(const struct opts *o)
+{
+	return o->source == SRC_PROC || !tam_kernel_support();
+}
+
 static const char *source_name(const struct opts *o)
 {
-	if (o->source == SRC_PROC || !tam_kernel_support())
-		return "proc";
-	return "syscall";
+	return uses_proc(o) ? "proc" : "syscall";
 }
 
 /* Sizes are JSON numbers, except as human text ("1.5M"). */
@@ -660,15 +664,28 @@ static int needs_ram(const struct opts *o)
 }
 
 /*
- * The figures a sample needs besides the process table: all of mem_stats
- * for the summary; for RAM% alone only the total, which sysinfo(2) gives as
- * mem_stats(2) and /proc/meminfo do (totalram), without their walk over
- * every process: "tamstat -p PID" reads that process only.
+ * With /proc, a summary next to the table of every process takes its sums
+ * (reserved, committed, processes) from the table's walk rather than from
+ * a walk of its own in tam_mem_stats_proc(): half the reads, and sums that
+ * match the rows.  The syscalls are cheap enough to ask twice.
+ */
+static int sums_from_table(const struct opts *o)
+{
+	return o->summary && o->table && uses_proc(o);
+}
+
+/*
+ * The figures a sample needs besides the process table: those of
+ * mem_stats for the summary; for RAM% alone only the total, which
+ * sysinfo(2) gives as mem_stats(2) and /proc/meminfo do (totalram), without
+ * their walk over every process: "tamstat -p PID" reads that process only.
  */
 static int get_system(const struct opts *o, struct tam_mem_stats *ms)
 {
 	struct sysinfo si;
 
+	if (sums_from_table(o))
+		return tam_meminfo_proc(ms);
 	if (o->summary)
 		return get_mem_stats(o, ms);
 	if (!needs_ram(o))
@@ -677,6 +694,18 @@ static int get_system(const struct opts *o, struct tam_mem_stats *ms)
 		return -1;
 	ms->total_bytes = (uint64_t)si.totalram * si.mem_unit;
 	return 0;
+}
+
+static void sum_processes(const struct tam_vm_stat *st, long n,
+			  struct tam_mem_stats *ms)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		ms->reserved_bytes += st[i].reserved_bytes;
+		ms->committed_bytes += st[i].committed_bytes;
+	}
+	ms->nr_processes = n;
 }
 
 /*
@@ -700,6 +729,8 @@ static int sample(const struct opts *o, FILE *out)
 		n = get_processes(o, &st);
 		if (n < 0)
 			return (int)-n;
+		if (sums_from_table(o))
+			sum_processes(st, n, &ms);
 		if (o->sort_col >= 0) {
 			sort_col = o->sort_col;
 			qsort(st, n, sizeof(*st), cmp_stat);

@@ -195,6 +195,13 @@ if command -v strace >/dev/null; then
 	opened=$(grep -c '"status"' "$work/trace")
 	[ "$opened" = 2 ]
 	result $? "-p with two PIDs and RAM%: two status files read ($opened)"
+	# The default output's summary sums come from the table's walk: no
+	# process directory is opened twice.
+	strace -f -qq -e trace=openat -o "$work/trace" "$tamstat" --source proc -J >/dev/null
+	twice=$(grep -oE 'openat\([0-9]+, "[0-9]+",' "$work/trace" | sort | uniq -d | wc -l)
+	dirs=$(grep -cE 'openat\([0-9]+, "[0-9]+",' "$work/trace")
+	[ "$dirs" -gt 1 ] && [ "$twice" = 0 ]
+	result $? "summary and table: one /proc walk ($dirs process directories, $twice opened twice)"
 else
 	skip "strace not installed: run scripts/deps"
 fi
@@ -307,6 +314,14 @@ pairs = json.load(open(sys.argv[1]), object_pairs_hook=lambda p: p)
 row = dict(pairs)["processes"][0]
 assert [k for k, v in row] == ["pid", "committed"], row' "$work/out"
 result $? "-J -o with a column twice: one member each, in first-seen order"
+run -J -b --source proc
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+p, s = d["processes"], {r["field"]: r["size"] for r in d["system"]}
+assert d["nr_processes"] == len(p), (d["nr_processes"], len(p))
+assert s["reserved"] == sum(r["reserved"] for r in p), s
+assert s["committed"] == sum(r["committed"] for r in p), s' "$work/out"
+result $? "--source proc: the summary's sums are the table's, exactly"
 run -J -h --system
 python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
