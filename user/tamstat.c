@@ -44,28 +44,20 @@ enum {
 	COL_RAM_PCT, COL_OOM_SCORE, COL_OOM_ADJ, NR_COLS
 };
 
-/* name: the table heading; key: "name in lower case": as JSON writes it. */
 static const struct colinfo {
-	const char *name, *key;
+	const char *name;
 	enum kind kind;
 	double whint;
 	const char *help;
 } cols[NR_COLS] = {
-	[COL_PID]	 = { "PID", "\"pid\": ", K_INT, 5, "process id" },
-	[COL_COMMAND]	 = { "COMMAND", "\"command\": ", K_TEXT, 15,
-			     "command name (comm)" },
-	[COL_RESERVED]	 = { "RESERVED", "\"reserved\": ", K_SIZE, 8,
-			     "reserved memory (VmSize)" },
-	[COL_COMMITTED]	 = { "COMMITTED", "\"committed\": ", K_SIZE, 8,
-			     "committed memory (VmRSS)" },
-	[COL_COMMIT_PCT] = { "COMMIT%", "\"commit%\": ", K_PCT, 5,
-			     "COMMITTED as % of RESERVED" },
-	[COL_RAM_PCT]	 = { "RAM%", "\"ram%\": ", K_PCT, 5,
-			     "COMMITTED as % of total RAM" },
-	[COL_OOM_SCORE]	 = { "OOM_SCORE", "\"oom_score\": ", K_INT, 5,
-			     "OOM killer score (0-2000)" },
-	[COL_OOM_ADJ]	 = { "OOM_ADJ", "\"oom_adj\": ", K_INT, 5,
-			     "oom_score_adj (-1000-1000)" },
+	[COL_PID]	 = { "PID", K_INT, 5, "process id" },
+	[COL_COMMAND]	 = { "COMMAND", K_TEXT, 15, "command name (comm)" },
+	[COL_RESERVED]	 = { "RESERVED", K_SIZE, 8, "reserved memory (VmSize)" },
+	[COL_COMMITTED]	 = { "COMMITTED", K_SIZE, 8, "committed memory (VmRSS)" },
+	[COL_COMMIT_PCT] = { "COMMIT%", K_PCT, 5, "COMMITTED as % of RESERVED" },
+	[COL_RAM_PCT]	 = { "RAM%", K_PCT, 5, "COMMITTED as % of total RAM" },
+	[COL_OOM_SCORE]	 = { "OOM_SCORE", K_INT, 5, "OOM killer score (0-2000)" },
+	[COL_OOM_ADJ]	 = { "OOM_ADJ", K_INT, 5, "oom_score_adj (-1000-1000)" },
 };
 
 enum unit { U_BYTES, U_KIB, U_MIB, U_GIB, U_HUMAN };
@@ -237,57 +229,59 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-/* Size b in unit u; buf has room for at least 32 bytes. */
-static void format_size(uint64_t b, enum unit u, char *buf, size_t size)
+/*
+ * The cell formatters write a NUL-terminated text of at most CELL_MAX bytes
+ * at p and return its end (the NUL), so that JSON lines are built in place.
+ */
+#define CELL_MAX	32
+
+/* Size b in unit u. */
+static char *format_size(uint64_t b, enum unit u, char *p)
 {
 	static const char sfx[] = "KMGTPE";
 	double v = b;
-	char *p;
 	int i = -1;
 
 	switch (u) {
 	case U_BYTES:
-		*tam_put_u64(buf, b) = '\0';
+		p = tam_put_u64(p, b);
 		break;
 	case U_KIB:
-		*tam_put_u64(buf, (b >> 10) + ((b & 1023) >= 512)) = '\0';
+		p = tam_put_u64(p, (b >> 10) + ((b & 1023) >= 512));
 		break;
 	case U_MIB:
-		tam_format_fixed(b / 1048576.0, 2, buf, size);
-		break;
+		return tam_format_fixed(b / 1048576.0, 2, p, CELL_MAX);
 	case U_GIB:
-		tam_format_fixed(b / 1073741824.0, 2, buf, size);
-		break;
+		return tam_format_fixed(b / 1073741824.0, 2, p, CELL_MAX);
 	case U_HUMAN:
 		while (v >= 1024 && i < (int)sizeof(sfx) - 2) {
 			v /= 1024;
 			i++;
 		}
 		if (i < 0) {
-			p = tam_put_u64(buf, b);
-			memcpy(p, "B", 2);
+			p = tam_put_u64(p, b);
+			*p++ = 'B';
 			break;
 		}
-		tam_format_fixed(v, 1, buf, size - 1);
-		p = buf + strlen(buf);
+		p = tam_format_fixed(v, 1, p, CELL_MAX - 1);
 		/* "32.0M" reads better as "32M" */
-		if (!strcmp(p - 2, ".0"))
+		if (p[-2] == '.' && p[-1] == '0')
 			p -= 2;
-		p[0] = sfx[i];
-		p[1] = '\0';
+		*p++ = sfx[i];
 		break;
 	}
+	*p = '\0';
+	return p;
 }
 
-static void format_pct(uint64_t part, uint64_t whole, char *buf, size_t size)
+static char *format_pct(uint64_t part, uint64_t whole, char *p)
 {
-	tam_format_fixed(whole ? part * 100.0 / whole : 0.0, 1, buf, size);
+	return tam_format_fixed(whole ? part * 100.0 / whole : 0.0, 1, p,
+				CELL_MAX);
 }
 
-static void format_int(int64_t v, char *buf)
+static char *format_int(int64_t v, char *p)
 {
-	char *p = buf;
-
 	if (v < 0) {
 		*p++ = '-';
 		p = tam_put_u64(p, -(uint64_t)v);
@@ -295,37 +289,30 @@ static void format_int(int64_t v, char *buf)
 		p = tam_put_u64(p, (uint64_t)v);
 	}
 	*p = '\0';
+	return p;
 }
 
-/* The text of process column col, as it goes into the table or JSON. */
-static void format_cell(const struct opts *o, const struct tam_vm_stat *st,
-			int col, uint64_t ram, char *buf, size_t size)
+/* Process column col as it goes into the table or JSON, at p. */
+static char *format_cell(const struct opts *o, const struct tam_vm_stat *st,
+			 int col, uint64_t ram, char *p)
 {
 	switch (col) {
 	case COL_PID:
-		format_int(st->pid, buf);
-		break;
+		return format_int(st->pid, p);
 	case COL_COMMAND:
-		snprintf(buf, size, "%s", st->comm);
-		break;
+		return stpcpy(p, st->comm);	/* 15 bytes at most */
 	case COL_RESERVED:
-		format_size(st->reserved_bytes, o->unit, buf, size);
-		break;
+		return format_size(st->reserved_bytes, o->unit, p);
 	case COL_COMMITTED:
-		format_size(st->committed_bytes, o->unit, buf, size);
-		break;
+		return format_size(st->committed_bytes, o->unit, p);
 	case COL_COMMIT_PCT:
-		format_pct(st->committed_bytes, st->reserved_bytes, buf, size);
-		break;
+		return format_pct(st->committed_bytes, st->reserved_bytes, p);
 	case COL_RAM_PCT:
-		format_pct(st->committed_bytes, ram, buf, size);
-		break;
+		return format_pct(st->committed_bytes, ram, p);
 	case COL_OOM_SCORE:
-		format_int((int64_t)st->oom_score, buf);
-		break;
-	case COL_OOM_ADJ:
-		format_int(st->oom_score_adj, buf);
-		break;
+		return format_int((int64_t)st->oom_score, p);
+	default:
+		return format_int(st->oom_score_adj, p);
 	}
 }
 
@@ -490,10 +477,10 @@ static struct libscols_table *summary_table(const struct opts *o,
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln || scols_line_set_data(ln, 0, summary_rows[i].name))
 			goto fail;
-		format_size(v, o->unit, buf, sizeof(buf));
+		format_size(v, o->unit, buf);
 		if (scols_line_set_data(ln, 1, buf))
 			goto fail;
-		format_pct(v, ms->total_bytes, buf, sizeof(buf));
+		format_pct(v, ms->total_bytes, buf);
 		if (scols_line_set_data(ln, 2, buf))
 			goto fail;
 	}
@@ -526,8 +513,7 @@ static struct libscols_table *process_table(const struct opts *o,
 		if (!ln)
 			goto fail;
 		for (c = 0; c < o->nr_out_cols; c++) {
-			format_cell(o, &st[i], o->out_cols[c], ram, buf,
-				    sizeof(buf));
+			format_cell(o, &st[i], o->out_cols[c], ram, buf);
 			if (scols_line_set_data(ln, c, buf))
 				goto fail;
 		}
@@ -574,25 +560,51 @@ static int json_number(const struct opts *o, enum kind kind)
 	       (kind == K_SIZE && o->unit != U_HUMAN);
 }
 
-/* Text as a JSON number or string at p; returns the end. */
-static char *json_value(char *p, const char *text, int number)
+/*
+ * The JSON member of each column: its name in lower case and the colon,
+ * in 16 bytes so that a fixed-size copy (two moves) can write any of them.
+ */
+static const struct {
+	char text[16];
+	size_t len;
+} json_keys[NR_COLS] = {
+#define KEY(c, name)	[c] = { "\"" name "\": ", sizeof("\"" name "\": ") - 1 }
+	KEY(COL_PID, "pid"), KEY(COL_COMMAND, "command"),
+	KEY(COL_RESERVED, "reserved"), KEY(COL_COMMITTED, "committed"),
+	KEY(COL_COMMIT_PCT, "commit%"), KEY(COL_RAM_PCT, "ram%"),
+	KEY(COL_OOM_SCORE, "oom_score"), KEY(COL_OOM_ADJ, "oom_adj"),
+#undef KEY
+};
+
+/*
+ * Process column col of st as a JSON value at p; returns the end.  Numbers
+ * are formatted in place; text (the name, human sizes) goes through
+ * tam_json_quote.
+ */
+static char *json_cell(const struct opts *o, const struct tam_vm_stat *st,
+		       int col, uint64_t ram, char *p)
 {
-	return number ? stpcpy(p, text) : tam_json_quote(p, text);
+	char buf[CELL_MAX];
+
+	if (col == COL_COMMAND)
+		return tam_json_quote(p, st->comm);
+	if (json_number(o, cols[col].kind))
+		return format_cell(o, st, col, ram, p);
+	format_cell(o, st, col, ram, buf);
+	return tam_json_quote(p, buf);
 }
 
-/* Cells are under 32 bytes (format_cell's buffer is 64), names 15 bytes. */
-#define JSON_CELL_MAX	32
-#define JSON_ROW_MAX	(16 + NR_COLS * (2 + 16 + TAM_JSON_QUOTED_MAX(JSON_CELL_MAX)))
+/* A line holds the widest row: every column a quoted cell of CELL_MAX. */
+#define JSON_ROW_MAX	(16 + NR_COLS * (2 + 16 + TAM_JSON_QUOTED_MAX(CELL_MAX)))
 
 /*
  * The JSON document of a sample (man/tamstat.1, JSON OUTPUT): one line per
  * summary row and per process, each built in a buffer and written at once.
- * Text goes through tam_json_quote; numbers are our own digits.
  */
 static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		     const struct tam_vm_stat *st, size_t n, FILE *out)
 {
-	char buf[64], line[JSON_ROW_MAX], *p;
+	char buf[CELL_MAX], line[JSON_ROW_MAX], *p;
 	bool seen[NR_COLS] = { false };
 	int col, jcols[NR_COLS] = { 0 };
 	size_t i, c, nj = 0;
@@ -610,11 +622,14 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 					     "\n      {\"field\": ");
 			p = tam_json_quote(p, summary_rows[i].name);
 			p = stpcpy(p, ", \"size\": ");
-			format_size(v, o->unit, buf, sizeof(buf));
-			p = json_value(p, buf, json_number(o, K_SIZE));
+			if (json_number(o, K_SIZE)) {
+				p = format_size(v, o->unit, p);
+			} else {
+				format_size(v, o->unit, buf);
+				p = tam_json_quote(p, buf);
+			}
 			p = stpcpy(p, ", \"ram%\": ");
-			format_pct(v, ms->total_bytes, buf, sizeof(buf));
-			p = stpcpy(p, buf);
+			p = format_pct(v, ms->total_bytes, p);
 			*p++ = '}';
 			fwrite_unlocked(line, 1, p - line, out);
 		}
@@ -630,20 +645,20 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 		}
 		fputs(",\n   \"processes\": [", out);
 		for (i = 0; i < n; i++) {
-			p = stpcpy(line, i ? ",\n      {" : "\n      {");
+			p = line;
+			if (i)
+				*p++ = ',';
+			memcpy(p, "\n      {", 8);
+			p += 8;
 			for (c = 0; c < nj; c++) {
 				col = jcols[c];
-				if (c)
-					p = stpcpy(p, ", ");
-				p = stpcpy(p, cols[col].key);
-				if (col == COL_COMMAND) {
-					p = tam_json_quote(p, st[i].comm);
-					continue;
+				if (c) {
+					memcpy(p, ", ", 2);
+					p += 2;
 				}
-				format_cell(o, &st[i], col, ms->total_bytes,
-					    buf, sizeof(buf));
-				p = json_value(p, buf,
-					       json_number(o, cols[col].kind));
+				memcpy(p, json_keys[col].text, 16);
+				p += json_keys[col].len;
+				p = json_cell(o, &st[i], col, ms->total_bytes, p);
 			}
 			*p++ = '}';
 			fwrite_unlocked(line, 1, p - line, out);

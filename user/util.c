@@ -68,7 +68,7 @@ char *tam_put_u64(char *p, uint64_t v)
 	return p;
 }
 
-void tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
+char *tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
 {
 	static const uint64_t pow10[] = { 1, 10, 100, 1000 };
 	uint64_t bits, mant, t, q, rem, half, unit;
@@ -85,7 +85,7 @@ void tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
 	mant = bits & ((UINT64_C(1) << 52) - 1);
 	if ((bits >> 63) || exp >= 1075 || prec > 3 || size < 26) {
 		snprintf(buf, size, "%.*f", (int)prec, v);
-		return;
+		return buf + strlen(buf);
 	}
 	if (exp) {
 		mant |= UINT64_C(1) << 52;
@@ -115,4 +115,5 @@ void tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
 		p += prec;
 	}
 	*p = '\0';
+	return p;
 }

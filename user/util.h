@@ -26,7 +26,8 @@ char *tam_put_u64(char *p, uint64_t v);
  * Write v with prec (0 to 3) decimals: the same text as snprintf(buf, size,
  * "%.*f", prec, v), ties rounded to even as glibc does, at a fraction of
  * the cost for v in [0, 2^52) (tamstat prints thousands of these).
+ * Returns the end of the text (its NUL).
  */
-void tam_format_fixed(double v, unsigned int prec, char *buf, size_t size);
+char *tam_format_fixed(double v, unsigned int prec, char *buf, size_t size);
 
 #endif /* TAM_UTIL_H */
