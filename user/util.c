@@ -73,7 +73,7 @@ char *tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
 	static const uint64_t pow10[] = { 1, 10, 100, 1000 };
 	uint64_t bits, mant, t, q, rem, half, unit;
 	unsigned int exp, shift, i;
-	char *p;
+	char *p, frac[3];
 
 	/*
 	 * v is mant / 2^shift exactly; v * 10^prec rounded is then integer
@@ -104,14 +104,15 @@ char *tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
 		if (rem > half || (rem == half && (q & 1)))
 			q++;
 	}
-	p = tam_put_u64(buf, q / unit);
+	/* Digits by constant divisions: an emulator pays dearly for div. */
+	for (i = prec; i; i--) {
+		frac[i - 1] = (char)('0' + q % 10);
+		q /= 10;
+	}
+	p = tam_put_u64(buf, q);
 	if (prec) {
 		*p++ = '.';
-		q %= unit;
-		for (i = prec; i; i--) {
-			p[i - 1] = (char)('0' + q % 10);
-			q /= 10;
-		}
+		memcpy(p, frac, prec);
 		p += prec;
 	}
 	*p = '\0';
