@@ -12,17 +12,8 @@ tambench=${TAMBENCH:-$build/host/bin/tambench}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-n=0 pass=0 fail=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n - $2"
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$top/tests/tap.sh"
 
 [ -x "$tambench" ] || { echo "1..0 # SKIP $tambench not built"; exit 0; }
 
@@ -54,6 +45,4 @@ for args in "--procs 0" "--procs x" "--procs 1,,2" "--procs 1," "--procs 30001" 
 	result $? "tambench $args: usage error, exit 2 (status $rc)"
 done
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-[ "$fail" = 0 ]
+tap_done

@@ -20,22 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0 pass=0 fail=0 skip=0
-# result STATUS DESC: one TAP line; STATUS 0 is a pass.
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n - $2"
-	fi
-}
-skip() {
-	n=$((n + 1)) skip=$((skip + 1))
-	echo "ok $n # SKIP $1"
-}
+# shellcheck source=tests/tap.sh
+. "$top/tests/tap.sh"
 # check DESC CMD...: CMD succeeds.
 check() {
 	local desc=$1
@@ -391,6 +377,4 @@ else
 	skip "valgrind not installed"
 fi
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" = 0 ]
+tap_done
