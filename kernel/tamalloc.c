@@ -38,8 +38,7 @@ static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0);
 
 /**
  * sys_tamalloc - map zero-filled anonymous memory without committing it
- * @size:  bytes wanted; rounded up to a whole number of pages
- * @flags: must be 0
+ * @size: bytes wanted; rounded up to a whole number of pages
  *
  * The region is a private anonymous read/write mapping made with
  * MAP_NORESERVE: it is not charged to Committed_AS (unless
@@ -48,15 +47,20 @@ static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0);
  * released with munmap() and inherited across fork() like any private
  * mapping.
  *
- * Return: the start address, or -EINVAL (@size is 0 or @flags is not 0),
- * -ENOMEM (@size does not fit in the address space, or RLIMIT_AS,
- * RLIMIT_DATA, vm.max_map_count or, in overcommit mode 2, the commit limit
- * would be exceeded), -EAGAIN (RLIMIT_MEMLOCK after mlockall(MCL_FUTURE)) or
- * -EINTR (a fatal signal arrived while waiting for mmap_lock).
+ * tamalloc() takes exactly one argument, as callers write it:
+ * syscall(__NR_tamalloc, size).  The other argument registers hold whatever
+ * the caller last left in them, so they are never read; a flag, if one is
+ * ever needed, belongs to a new system call (as pipe2() followed pipe()).
+ *
+ * Return: the start address, or -EINVAL (@size is 0), -ENOMEM (@size does
+ * not fit in the address space, or RLIMIT_AS, RLIMIT_DATA, vm.max_map_count
+ * or, in overcommit mode 2, the commit limit would be exceeded), -EAGAIN
+ * (RLIMIT_MEMLOCK after mlockall(MCL_FUTURE)) or -EINTR (a fatal signal
+ * arrived while waiting for mmap_lock).
  */
-SYSCALL_DEFINE2(tamalloc, size_t, size, unsigned int, flags)
+SYSCALL_DEFINE1(tamalloc, size_t, size)
 {
-	if (flags || !size)
+	if (!size)
 		return -EINVAL;
 	if (PAGE_ALIGN(size) < size)
 		return -ENOMEM;

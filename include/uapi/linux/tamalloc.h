@@ -5,7 +5,7 @@
  *
  * Syscall numbers (x86_64 and i386 alike):
  *
- *	1000  tamalloc(size_t size, unsigned int flags)
+ *	1000  tamalloc(size_t size)
  *	1001  vm_stats(pid_t pid, struct tam_vm_stat *buf, unsigned int count,
  *		       unsigned int flags)
  *	1002  mem_stats(struct tam_mem_stats *buf, unsigned int size,
@@ -30,7 +30,13 @@
 
 #include <linux/types.h>
 
-/* tamalloc(2) flags: none defined yet, flags must be 0. */
+/*
+ * tamalloc(2) takes one argument and no flags, as the callers it was
+ * designed for write it: syscall(__NR_tamalloc, size).  The kernel never
+ * reads another argument register.  Should a flag ever be needed, it will
+ * come with a new system call (as pipe2() came after pipe()), never as a
+ * second argument to this one, which would break every one-argument caller.
+ */
 
 /* vm_stats(2) flags: none defined yet, flags must be 0. */
 
