@@ -19,8 +19,11 @@ int tam_kernel_support(void)
 #ifdef __NR_tamalloc
 		int saved = errno;
 
-		/* size 0 is EINVAL on a patched kernel, ENOSYS elsewhere. */
-		s = syscall(__NR_tamalloc, 0UL, 0U) == -1 && errno == EINVAL;
+		/*
+		 * size 0 is EINVAL on a patched kernel, ENOSYS elsewhere.
+		 * tamalloc(2) takes exactly one argument: the size.
+		 */
+		s = syscall(__NR_tamalloc, (size_t)0) == -1 && errno == EINVAL;
 		errno = saved;
 #else
 		s = 0;
@@ -36,7 +39,7 @@ void *tamalloc(size_t size)
 
 	if (tam_kernel_support()) {
 #ifdef __NR_tamalloc
-		long addr = syscall(__NR_tamalloc, size, 0U);
+		long addr = syscall(__NR_tamalloc, size);
 
 		return addr == -1 ? NULL : (void *)addr;
 #endif

@@ -14,7 +14,11 @@
 #include <sys/types.h>
 #include <linux/tamalloc.h>
 
-/* Syscall numbers: see include/uapi/linux/tamalloc.h for why 1000. */
+/*
+ * Syscall numbers: see include/uapi/linux/tamalloc.h for why 1000.  The
+ * tamalloc syscall takes one argument, syscall(__NR_tamalloc, size), and no
+ * flags; vm_stats and mem_stats take a flags argument that must be 0.
+ */
 #if !defined(__NR_tamalloc) && (defined(__x86_64__) && !defined(__ILP32__) || defined(__i386__))
 #define __NR_tamalloc	1000
 #define __NR_vm_stats	1001

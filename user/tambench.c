@@ -130,7 +130,7 @@ static void *m_alloc(enum method m, size_t size)
 	switch (m) {
 	case TAMALLOC:
 		if (use_syscalls) {
-			long addr = syscall(__NR_tamalloc, size, 0U);
+			long addr = syscall(__NR_tamalloc, size);
 
 			return addr == -1 ? NULL : (void *)addr;
 		}
