@@ -1,20 +1,27 @@
-# tamalloc: a Linux 6.12 patch adding tamalloc(2), vm_stats(2), mem_stats(2),
-# the tools around them and a one-command qemu harness.
+# tamalloc: a Linux patch (6.1 to 7.3) adding tamalloc(2), vm_stats(2),
+# mem_stats(2), the tools around them and a one-command qemu harness.
 #
 #   make run      build the patched kernel and the tools, boot, run tamdemo
-#   make test     every test: host, guest (patched kernel), harness
+#   make test     every test: host, harness, guest on the kernel matrix
+#   make test-guest   the guest suite on one kernel (KVER= or KSRC=): the
+#                 inner loop after a kernel change
 #   make shell    interactive shell in the guest
 #   make bench    benchmarks, one boot
+#   make patch    the overlay as one patch against the tree (KVER=/KSRC=)
 #   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
-# KSRC=/path/to/linux-6.x uses another kernel tree instead of Debian's.
+# KVER=6.1|6.12|7.3 picks one of Debian's trees (default 6.12; make test
+# covers all three), KSRC=/path/to/linux uses your own tree (6.1 to 7.3).
 
 BUILD ?= $(CURDIR)/build
-export BUILD
+export BUILD KVER KSRC
+# One user-space build serves every kernel: kselftest_harness.h comes from
+# KSRC, or else from Debian's default tree.
+KVER_DEFAULT := $(shell bash -c '. scripts/lib.sh && echo $$kver_default')
 ifneq ($(KSRC),)
 SELFTESTS := $(abspath $(KSRC))/tools/testing/selftests
 else
-SELFTESTS := $(BUILD)/linux-6.12/tools/testing/selftests
+SELFTESTS := $(BUILD)/linux-$(KVER_DEFAULT)/tools/testing/selftests
 endif
 # One user-space build at a time per output folder.
 USER_MAKE = mkdir -p $(BUILD) && flock $(BUILD)/.user.lock \
@@ -31,18 +38,27 @@ kernel: deps
 kernel-debug: deps
 	@scripts/kbuild --debug >/dev/null
 
-host: kernel
+# The kernels of the other trees that make test boots (none with KSRC=).
+kernels-matrix: deps
+	@$(if $(KSRC),true,for v in $$(scripts/ksource --others); do \
+		KVER=$$v scripts/kbuild >/dev/null || exit 1; done)
+
+# The tree whose kselftest_harness.h the user-space build uses.
+selftests: deps
+	@$(if $(KSRC),true,scripts/ksource >/dev/null)
+
+host: selftests
 	@$(USER_MAKE) O=$(BUILD)/host
 
 # The host programs and tests with ASan and UBSan (tests/san.sh).
-host-san: kernel
+host-san: selftests
 	@$(USER_MAKE) O=$(BUILD)/host-san SAN=1
 
 # libsmartcols built statically for the guest's tamstat (scripts/smartcols).
 smartcols: deps
 	@scripts/smartcols $(BUILD)/smartcols
 
-guest: kernel smartcols
+guest: selftests smartcols
 	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1 SMARTCOLS=$(BUILD)/smartcols
 	@$(USER_MAKE) O=$(BUILD)/guest32 STATIC=1 M32=1 guest-tests
 
@@ -61,17 +77,21 @@ run: images
 shell: images
 	scripts/vm-run --shell
 
-test: images images-debug host host-san
+test: images images-debug kernels-matrix host host-san
 	@tests/run
 
-# The overlay as one patch for `git am` or `patch -p1` on a 6.12 tree.
-patch:
-	@mkdir -p $(BUILD)
-	@scripts/mkpatch >$(BUILD)/tamalloc.patch
-	@echo $(BUILD)/tamalloc.patch
+# One kernel's guest suite, 64- and 32-bit (KVER=7.3, KSRC=...): the inner
+# loop after a kernel change.
+test-guest: images
+	@tests/run guest
+
+# The overlay as one patch for `git am` or `patch -p1` on the tree it is
+# made from (KVER= or KSRC=; Debian's 6.12 by default).
+patch: deps
+	@scripts/mkpatch
 
 # Static analysis only (also part of make test).
-check: kernel
+check: kernel kernels-matrix
 	@scripts/check
 
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
@@ -88,4 +108,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all check patch deps smartcols kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: all check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean

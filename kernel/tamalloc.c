@@ -14,7 +14,6 @@
  * TAM_BATCH entries and copied to user space after rcu_read_unlock().
  */
 
-#include <linux/blkdev.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -74,6 +73,30 @@ SYSCALL_DEFINE1(tamalloc, size_t, size)
 }
 
 /*
+ * VmRSS in pages, read as this kernel's task_mem() reads it for
+ * /proc/PID/status.  Since v6.16, commit 82241a83cd15 ("mm: fix the
+ * inaccurate memory statistics issue for users"), also in 6.12.39 and 6.6.99,
+ * /proc sums the percpu counters exactly; before, it reads them with
+ * get_mm_counter(): approximately since v6.2, commit f1a7941243c1 ("mm:
+ * convert mm's rss stats into percpu_counter"), and in 6.1 as atomics that
+ * lag each thread's cached events (SPLIT_RSS_COUNTING).  scripts/overlay
+ * defines TAM_PROC_RSS_SUM from the tree's fs/proc/task_mmu.c and keeps the
+ * one branch the tree needs.
+ */
+static unsigned long tam_mm_rss(struct mm_struct *mm)
+{
+#ifdef TAM_PROC_RSS_SUM
+	return get_mm_counter_sum(mm, MM_ANONPAGES) +
+	       get_mm_counter_sum(mm, MM_FILEPAGES) +
+	       get_mm_counter_sum(mm, MM_SHMEMPAGES);
+#else
+	return get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_FILEPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+#endif
+}
+
+/*
  * Read the memory of @task's process: VmSize and VmRSS in pages, computed as
  * task_mem() computes them for /proc/PID/status.  The mm is that of a live
  * thread, so a process whose leader has exited before its other threads is
@@ -95,9 +118,7 @@ static bool tam_read_mm(struct task_struct *task, unsigned long *vm_pages,
 	__acquire(&t->alloc_lock);
 	mm = t->mm;
 	*vm_pages = READ_ONCE(mm->total_vm);
-	*rss_pages = get_mm_counter_sum(mm, MM_ANONPAGES) +
-		     get_mm_counter_sum(mm, MM_FILEPAGES) +
-		     get_mm_counter_sum(mm, MM_SHMEMPAGES);
+	*rss_pages = tam_mm_rss(mm);
 	task_unlock(t);
 	return true;
 }
@@ -133,7 +154,7 @@ static bool tam_fill_vm_stat(struct task_struct *task,
 	memset(st, 0, sizeof(*st));
 	st->pid = task_tgid_nr_ns(task, ns);
 	st->oom_score_adj = READ_ONCE(task->signal->oom_score_adj);
-	__get_task_comm(st->comm, sizeof(st->comm), task->group_leader);
+	get_task_comm(st->comm, task->group_leader);
 	if (!tam_read_mm(task, &vm, &rss))
 		return false;
 	st->reserved_bytes = (u64)vm << PAGE_SHIFT;

@@ -1,16 +1,22 @@
 # shellcheck shell=bash
 # Sourced by the scripts: where the kernel source and objects live.
 #
-# kernel_paths FLAVOR sets ksrc (the source tree: $KSRC, or Debian's source
-# unpacked in $build/linux-6.12) and obj (the object folder of FLAVOR, min
-# or debug: $build/obj-FLAVOR, with a suffix naming $KSRC when it is set).
+# kernel_paths FLAVOR sets ksrc (the source tree), kname (what names it in
+# messages) and obj (the object folder of FLAVOR, min or debug).  The tree
+# is $KSRC when that is set, else Debian's linux-source-$KVER (one of
+# $kvers; $kver_default when unset) as scripts/ksource unpacks it in
+# $build/linux-$KVER.  Objects: $build/obj-$KVER-FLAVOR, or for KSRC
+# $build/obj-FLAVOR- with a suffix naming the tree.
 kernel_paths() {
 	if [ -n "${KSRC:-}" ]; then
-		ksrc=$(cd "$KSRC" && pwd) || return 1
+		ksrc=$(cd "$KSRC" 2>/dev/null && pwd) ||
+			{ echo "KSRC=$KSRC: no such folder" >&2; return 1; }
+		kname=$ksrc
 		obj=$build/obj-$1-$(printf %s "$ksrc" | md5sum | cut -c1-8)
 	else
-		ksrc=$build/linux-6.12
-		obj=$build/obj-$1
+		kname=linux-${KVER:-$kver_default}
+		ksrc=$build/$kname
+		obj=$build/obj-${KVER:-$kver_default}-$1
 	fi
 }
 
@@ -39,4 +45,46 @@ private_apt() {
 	apt=(apt-get -q -o Dir::Etc::SourceList="$dir/sources.list"
 	     -o Dir::Etc::SourceParts=/nonexistent -o Dir::State::Lists="$dir/lists"
 	     -o Dir::Cache="$dir/cache" -o APT::Sandbox::User="$(id -un)")
+}
+
+# The kernel versions the overlay supports, oldest and newest; Debian's
+# trees of them that the harness fetches (scripts/ksource), and the one it
+# uses when KVER is not set.
+tree_min=6.1 tree_max=7.3
+kvers="6.1 6.12 7.3" kver_default=6.12
+
+# overlay_files: the overlay's files, one path a line relative to the
+# repository: the kernel files copied into a tree and the PATH.patch diffs
+# of kernel files, from the folders that mirror the kernel's.
+overlay_files() {
+	(cd "$top" && for d in arch include init kernel mm; do
+		if [ -d "$d" ]; then find "$d" -type f; fi
+	done | LC_ALL=C sort)
+}
+
+# tree_version KSRC: print KSRC's kernel version (6.12.117), or fail with a
+# message when KSRC is not a kernel tree or its version is outside
+# $tree_min..$tree_max.
+tree_version() {
+	local v p s
+	[ -f "$1/Makefile" ] && [ -f "$1/kernel/fork.c" ] || {
+		echo "$1 is not a Linux source tree (no Makefile and kernel/fork.c)" >&2
+		return 1
+	}
+	v=$(sed -n 's/^VERSION = //p' "$1/Makefile" | head -n 1)
+	p=$(sed -n 's/^PATCHLEVEL = //p' "$1/Makefile" | head -n 1)
+	s=$(sed -n 's/^SUBLEVEL = //p' "$1/Makefile" | head -n 1)
+	case $v.$p in
+	*[!0-9.]*|.*|*.) echo "$1/Makefile names no kernel version" >&2; return 1 ;;
+	esac
+	if ! version_in_range "$v.$p"; then
+		echo "$1 is Linux $v.$p.${s:-0}: tamalloc supports $tree_min to $tree_max" >&2
+		return 1
+	fi
+	echo "$v.$p.${s:-0}"
+}
+
+# version_in_range X.Y: true if $tree_min <= X.Y <= $tree_max.
+version_in_range() {
+	[ "$(printf '%s\n' "$tree_min" "$1" "$tree_max" | sort -V | sed -n 2p)" = "$1" ]
 }

@@ -22,27 +22,29 @@ check() {	# DESCRIPTION COMMAND...
 	fi
 }
 
-# --- overlay, on a small tree holding only the files it touches
+# --- overlay, on small trees holding only the files it reads and touches,
+# one for each kernel tree (KSRC, or each of Debian's that is unpacked)
 # shellcheck source=scripts/lib.sh
 . "$top/scripts/lib.sh"
-kernel_paths min
 mini=$tmp/mini
 make_mini() {
 	rm -rf "$mini"
-	mkdir -p "$mini/kernel"
-	cp "$ksrc/Makefile" "$mini/"
+	mkdir -p "$mini"
+	(cd "$ksrc" && cp --parents Makefile kernel/fork.c fs/proc/task_mmu.c scripts/unifdef.c "$mini/")
 	(cd "$ksrc/.tamalloc/pristine" && find . -type f) | while read -r f; do
 		mkdir -p "$mini/$(dirname "$f")"
 		cp "$ksrc/.tamalloc/pristine/$f" "$mini/$f"
 	done
 }
+# same_as_tree: every overlay file of $mini is as in the built tree.
+same_as_tree() {
+	overlay_files | while read -r f; do
+		cmp "$mini/${f%.patch}" "$ksrc/${f%.patch}" || exit 1
+	done
+}
 overlay_matches_tree() {
 	make_mini
-	"$top/scripts/overlay" "$mini" >/dev/null || return 1
-	(cd "$ksrc/.tamalloc/pristine" && find . -type f) | while read -r f; do
-		cmp "$mini/$f" "$ksrc/$f" || exit 1
-	done
-	cmp "$mini/kernel/tamalloc.c" "$top/kernel/tamalloc.c"
+	"$top/scripts/overlay" "$mini" >/dev/null && same_as_tree
 }
 overlay_is_idempotent() {
 	local before after
@@ -52,38 +54,90 @@ overlay_is_idempotent() {
 	[ "$before" = "$after" ]
 }
 overlay_recovers_patched_tree() {
-	# A tree patched before the state folder existed.
+	# A tree patched by this overlay, without its state folder.
 	rm -rf "$mini/.tamalloc"
-	"$top/scripts/overlay" "$mini" >/dev/null && overlay_is_idempotent
+	"$top/scripts/overlay" "$mini" >/dev/null && overlay_is_idempotent && same_as_tree
+}
+# The overlay as the last landed version before the kernel matrix shipped
+# it (6.12 only, two-argument tamalloc), applied by hand with patch -p1:
+# the overlay must take that copy out, not patch the tree twice.
+old_rev=ebbcd9c
+overlay_updates_old_copy() {
+	local f
+	make_mini
+	git -C "$top" ls-tree -r --name-only "$old_rev" -- arch include init kernel |
+	while read -r f; do
+		case $f in
+		*.patch) git -C "$top" show "$old_rev:$f" | (cd "$mini" && patch -p1 -s -F 0) || exit 1 ;;
+		*) git -C "$top" show "$old_rev:$f" >"$mini/$f" || exit 1 ;;
+		esac
+	done || return 1
+	grep -q 'unsigned int flags);' "$mini/include/linux/syscalls.h" || { echo "old copy not applied"; return 1; }
+	"$top/scripts/overlay" "$mini" >/dev/null && same_as_tree && overlay_is_idempotent
 }
 overlay_rejects_bad_patch() {
 	local copy=$tmp/copy out
 	rm -rf "$copy"
 	mkdir -p "$copy"
 	cp -r "$top/scripts" "$top/kernel" "$top/include" "$top/arch" "$top/init" "$copy/"
-	sed -i 's/^ obj-\$(CONFIG_VHOST_TASK)/ obj-$(CONFIG_NO_SUCH)/' "$copy/kernel/Makefile.patch"
+	# Change the first context line of a patch: it must no longer apply.
+	awk '!done && /^ [^ ]/ { print " obj-$(CONFIG_NO_SUCH) += nothing.o"; done = 1; next } { print }' \
+		"$top/kernel/Makefile.patch" >"$copy/kernel/Makefile.patch"
 	make_mini
 	if out=$("$copy/scripts/overlay" "$mini" 2>&1); then
 		echo "a patch with wrong context applied"; return 1
 	fi
 	echo "$out" | grep -q 'kernel/Makefile.patch does not apply'
 }
+overlay_rejects_other_versions() {
+	local out v
+	make_mini
+	for v in "5 15" "6 0" "7 4" "8 0"; do
+		sed -i -e "s/^VERSION = .*/VERSION = ${v% *}/" -e "s/^PATCHLEVEL = .*/PATCHLEVEL = ${v#* }/" "$mini/Makefile"
+		if out=$("$top/scripts/overlay" "$mini" 2>&1); then
+			echo "Linux $v accepted"; return 1
+		fi
+		echo "$out" | grep -q "supports $tree_min to $tree_max" || { echo "$out"; return 1; }
+		[ ! -d "$mini/.tamalloc" ] || { echo "Linux $v: the tree was changed"; return 1; }
+	done
+	out=$("$top/scripts/overlay" "$tmp" 2>&1) && return 1
+	echo "$out" | grep -q 'is not a Linux source tree'
+}
 mkpatch_applies() {
 	make_mini
-	"$top/scripts/mkpatch" >"$tmp/all.patch" || return 1
-	(cd "$mini" && patch -p1 -s -F 0 <"$tmp/all.patch") || return 1
-	(cd "$ksrc/.tamalloc/pristine" && find . -type f) | while read -r f; do
-		cmp "$mini/$f" "$ksrc/$f" || exit 1
-	done
-	for f in kernel/tamalloc.c include/linux/tamalloc.h include/uapi/linux/tamalloc.h; do
-		cmp "$mini/$f" "$top/$f" || return 1
-	done
+	if [ "$1" = ksrc ]; then
+		"$top/scripts/mkpatch" >"$tmp/all.patch" || return 1
+	else
+		KVER=$1 "$top/scripts/mkpatch" >"$tmp/all.patch" || return 1
+	fi
+	grep -q "Made for Linux $(tree_version "$ksrc")" "$tmp/all.patch" || return 1
+	(cd "$mini" && patch -p1 -s -F 0 <"$tmp/all.patch") && same_as_tree
 }
-check "overlay reproduces the build tree" overlay_matches_tree
-check "overlay is idempotent" overlay_is_idempotent
-check "overlay recovers a tree patched without state" overlay_recovers_patched_tree
-check "overlay names a patch that does not apply" overlay_rejects_bad_patch
-check "scripts/mkpatch gives one patch that makes the same tree" mkpatch_applies
+if [ -n "${KSRC:-}" ]; then trees=(ksrc); else trees=($kvers); fi
+for t in "${trees[@]}"; do
+	if [ "$t" = ksrc ]; then kernel_paths min; else KVER=$t kernel_paths min; fi
+	if [ ! -d "$ksrc/.tamalloc/pristine" ]; then
+		n=$((n + 1)); echo "not ok $n - $kname: not overlaid (run make kernel KVER=$t)"; fails=$((fails + 1))
+		continue
+	fi
+	v=$(tree_version "$ksrc")
+	check "overlay reproduces the build tree ($v)" overlay_matches_tree
+	check "overlay is idempotent ($v)" overlay_is_idempotent
+	check "overlay recovers a tree patched without state ($v)" overlay_recovers_patched_tree
+	check "overlay names a patch that does not apply ($v)" overlay_rejects_bad_patch
+	check "scripts/mkpatch gives one patch that makes the same tree ($v)" mkpatch_applies "$t"
+done
+check "overlay refuses trees outside $tree_min..$tree_max before changing them" overlay_rejects_other_versions
+# The old copy is a 6.12 patch; it needs the 6.12 tree and the history.
+KVER=6.12 kernel_paths min
+if [ -n "${KSRC:-}" ]; then
+	:
+elif git -C "$top" cat-file -e "$old_rev^{commit}" 2>/dev/null; then
+	check "overlay brings a hand-applied older copy up to date (6.12)" overlay_updates_old_copy
+else
+	n=$((n + 1)); echo "ok $n # SKIP no history with $old_rev (shallow clone)"
+fi
+kernel_paths min
 
 # --- vm-run
 exit_status() { local rc=0; "$vmrun" -- sh -c 'exit 7' || rc=$?; [ $rc = 7 ]; }
