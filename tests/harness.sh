@@ -113,7 +113,7 @@ mkpatch_applies() {
 	grep -q "Made for Linux $(tree_version "$ksrc")" "$tmp/all.patch" || return 1
 	(cd "$mini" && patch -p1 -s -F 0 <"$tmp/all.patch") && same_as_tree
 }
-if [ -n "${KSRC:-}" ]; then trees=(ksrc); else trees=($kvers); fi
+if [ -n "${KSRC:-}" ]; then trees=(ksrc); else read -ra trees <<<"$kvers"; fi
 for t in "${trees[@]}"; do
 	if [ "$t" = ksrc ]; then kernel_paths min; else KVER=$t kernel_paths min; fi
 	if [ ! -d "$ksrc/.tamalloc/pristine" ]; then
