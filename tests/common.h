@@ -8,11 +8,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tamalloc.h"
@@ -27,9 +30,10 @@
 #define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
 #define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
 
-static inline long sys_tamalloc(size_t size, unsigned int flags)
+/* tamalloc(2) takes one argument: the size.  It has no flags. */
+static inline long sys_tamalloc(size_t size)
 {
-	return syscall(__NR_tamalloc, size, flags);
+	return syscall(__NR_tamalloc, size);
 }
 
 static inline long sys_vm_stats(pid_t pid, void *buf, unsigned int count,
@@ -121,5 +125,178 @@ static __attribute__((noinline, unused)) void prefault_stack(void)
 	for (i = 0; i < sizeof(pad); i += 1024)
 		pad[i] = 0;
 }
+
+/* Bytes of the range that are not zero. */
+static inline size_t nonzero_bytes(const unsigned char *p, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += p[i] != 0;
+	return n;
+}
+
+/* VmSize, VmRSS and RssAnon of this process, in KiB. */
+struct vm_rss {
+	long long vm_size, vm_rss, rss_anon;
+};
+
+static inline void read_vm_rss(struct vm_rss *m)
+{
+	m->vm_size = self_kb("VmSize");
+	m->vm_rss = self_kb("VmRSS");
+	m->rss_anon = self_kb("RssAnon");
+}
+
+/*
+ * What the kernel saw of one system call, through ptrace: trace_call() runs
+ * fn() in a child traced with PTRACE_SYSCALL and takes the first call to nr
+ * the child makes.  args are its six argument registers as the kernel read
+ * them (a 32-bit caller's zero-extended), arch its AUDIT_ARCH_*, rval what it
+ * returned (-errno when is_error), status the child's wait status (the
+ * child exits with what fn() returned).  0 once the call was seen entering and
+ * returning and the child is gone; -1 if not (errno ENOENT: no such call).
+ */
+struct traced_call {
+	uint32_t arch;
+	uint64_t args[6];
+	int64_t rval;
+	int is_error;
+	int status;
+};
+
+static __attribute__((unused)) int trace_call(long nr, int (*fn)(void),
+					      struct traced_call *tc)
+{
+	struct __ptrace_syscall_info info;
+	int st, sig = 0, entered = 0, done = 0;
+	pid_t child;
+
+	memset(tc, 0, sizeof(*tc));
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(125);
+		raise(SIGSTOP);
+		_exit(fn());
+	}
+	if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st) ||
+	    WSTOPSIG(st) != SIGSTOP ||
+	    ptrace(PTRACE_SETOPTIONS, child, NULL,
+		   (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)))
+		goto fail;
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, child, NULL, (void *)(long)sig) ||
+		    waitpid(child, &st, 0) != child)
+			goto fail;
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+		/* A signal for the child: deliver it. */
+		sig = WSTOPSIG(st) == (SIGTRAP | 0x80) ? 0 : WSTOPSIG(st);
+		if (sig || done)
+			continue;
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, child,
+			   (void *)sizeof(info), &info) <= 0)
+			goto fail;
+		if (info.op == PTRACE_SYSCALL_INFO_ENTRY &&
+		    info.entry.nr == (uint64_t)nr) {
+			entered = 1;
+			tc->arch = info.arch;
+			memcpy(tc->args, info.entry.args, sizeof(tc->args));
+		} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && entered) {
+			tc->rval = info.exit.rval;
+			tc->is_error = info.exit.is_error;
+			done = 1;
+		}
+	}
+	tc->status = st;
+	if (!done) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+fail:
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return -1;
+}
+
+#ifdef __KSELFTEST_HARNESS_H
+/*
+ * VmRSS also counts file pages: code faulting in, up to 64 KiB a fault with
+ * fault-around.  This much leeway, well below the sizes checked.
+ */
+#define RSS_SLACK_KB	512
+
+/*
+ * Assert that ptr is a fresh tamalloc region of size bytes; *before holds
+ * the figures read just before the call (after prefault_stack(), with THP
+ * disabled).  size must be at least 8 * RSS_SLACK_KB (4 MiB), so that the
+ * slack cannot hide the region.  The region is page-aligned; VmSize grown by the rounded size at once; nothing of it
+ * resident (RssAnon as before, VmRSS within RSS_SLACK_KB); every byte reads
+ * 0 and reading makes nothing resident.  Then one byte in every page is
+ * written, an eighth of the region at a time: RssAnon grows by exactly
+ * 4 KiB a page and VmRSS by as much (within the slack), VmSize does not
+ * move, and the bytes read back.  The region stays mapped.
+ */
+static __attribute__((unused)) void
+assert_lazy_region(struct __test_metadata *_metadata, void *ptr, size_t size,
+		   const struct vm_rss *before)
+{
+	const size_t len = PAGE_ALIGN(size), pages = len / PAGE;
+	const size_t step = pages / 8 ? pages / 8 : 1;
+	unsigned char *p = ptr;
+	struct vm_rss now, base;
+	size_t i, done;
+	int err = errno;
+
+	read_vm_rss(&base);
+	ASSERT_GE(len / KiB, 8 * RSS_SLACK_KB) TH_LOG("size %zu too small", size);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE((void *)-1, p) TH_LOG("tamalloc(%zu): %s", size, strerror(err));
+	ASSERT_EQ(0, (uintptr_t)p % PAGE) TH_LOG("address %p", p);
+	EXPECT_EQ((long long)(len / KiB), base.vm_size - before->vm_size)
+		TH_LOG("VmSize right after tamalloc(%zu)", size);
+	EXPECT_EQ(before->rss_anon, base.rss_anon)
+		TH_LOG("RssAnon right after tamalloc(%zu)", size);
+	EXPECT_LE(base.vm_rss - before->vm_rss, RSS_SLACK_KB)
+		TH_LOG("VmRSS right after tamalloc(%zu): %lld -> %lld KiB",
+		       size, before->vm_rss, base.vm_rss);
+
+	ASSERT_EQ(0, nonzero_bytes(p, len));
+	read_vm_rss(&now);
+	EXPECT_EQ(base.rss_anon, now.rss_anon) TH_LOG("RssAnon after reading");
+	EXPECT_LE(now.vm_rss - base.vm_rss, RSS_SLACK_KB)
+		TH_LOG("VmRSS after reading: %lld -> %lld KiB", base.vm_rss,
+		       now.vm_rss);
+
+	for (done = 0; done < pages; ) {
+		size_t end = done + step < pages ? done + step : pages;
+		long long kb;
+
+		for (i = done; i < end; i++)
+			p[i * PAGE + i % PAGE] = (unsigned char)(i | 1);
+		done = end;
+		kb = (long long)(done * PAGE / KiB);
+		read_vm_rss(&now);
+		ASSERT_EQ(base.rss_anon + kb, now.rss_anon)
+			TH_LOG("RssAnon after writing %zu of %zu pages", done, pages);
+		EXPECT_GE(now.vm_rss - base.vm_rss, kb - RSS_SLACK_KB)
+			TH_LOG("VmRSS after writing %zu pages: %lld -> %lld KiB",
+			       done, base.vm_rss, now.vm_rss);
+		EXPECT_LE(now.vm_rss - base.vm_rss, kb + RSS_SLACK_KB)
+			TH_LOG("VmRSS after writing %zu pages: %lld -> %lld KiB",
+			       done, base.vm_rss, now.vm_rss);
+		EXPECT_EQ(base.vm_size, now.vm_size)
+			TH_LOG("VmSize after writing %zu pages", done);
+	}
+	for (i = 0; i < pages; i++)
+		ASSERT_EQ((unsigned char)(i | 1), p[i * PAGE + i % PAGE])
+			TH_LOG("page %zu", i);
+	EXPECT_EQ(pages, nonzero_bytes(p, len));
+}
+#endif
 
 #endif /* TAM_TEST_COMMON_H */

@@ -29,7 +29,7 @@ TEST(mlockall_future_populates_at_once)
 	rss0 = self_kb("RssAnon");
 	lck0 = self_kb("VmLck");
 	ASSERT_EQ(0, mlockall(MCL_FUTURE));
-	p = (void *)sys_tamalloc(size, 0);
+	p = (void *)sys_tamalloc(size);
 	ASSERT_NE(-1L, (long)p) TH_LOG("%s", strerror(errno));
 	rss1 = self_kb("RssAnon");
 	lck1 = self_kb("VmLck");
@@ -62,7 +62,7 @@ TEST(mlockall_root_is_not_limited)
 
 	ASSERT_EQ(0, set_memlock(64 * KiB, 64 * KiB));
 	ASSERT_EQ(0, mlockall(MCL_FUTURE));
-	addr = sys_tamalloc(size, 0);
+	addr = sys_tamalloc(size);
 	EXPECT_NE(-1L, addr) TH_LOG("%s", strerror(errno));
 	EXPECT_EQ((long long)(size / KiB), self_kb("VmLck"));
 	munlockall();
@@ -144,17 +144,17 @@ TEST_F(memlock, eagain_beyond_rlimit_memlock)
 	EXPECT_EQ(0, self_kb("VmLck"));
 
 	errno = 0;
-	EXPECT_EQ(-1, sys_tamalloc(limit + PAGE, 0));
+	EXPECT_EQ(-1, sys_tamalloc(limit + PAGE));
 	EXPECT_EQ(EAGAIN, errno);
-	a = sys_tamalloc(limit, 0);
+	a = sys_tamalloc(limit);
 	ASSERT_NE(-1L, a) TH_LOG("exactly the limit: %s", strerror(errno));
 	EXPECT_EQ((long long)(limit / KiB), self_kb("VmLck"));
 	EXPECT_EQ(0, ((unsigned char *)a)[limit - 1]);
 	errno = 0;
-	EXPECT_EQ(-1, sys_tamalloc(PAGE, 0));
+	EXPECT_EQ(-1, sys_tamalloc(PAGE));
 	EXPECT_EQ(EAGAIN, errno) TH_LOG("one page beyond");
 	ASSERT_EQ(0, munmap((void *)a, limit));
-	b = sys_tamalloc(PAGE, 0);
+	b = sys_tamalloc(PAGE);
 	EXPECT_NE(-1L, b) TH_LOG("room again after munmap");
 	TH_LOG("uid %d, CapEff %#llx, RLIMIT_MEMLOCK %zu KiB: %zu KiB fit, one page more is EAGAIN",
 	       (int)getuid(), cap_eff(), limit / KiB, limit / KiB);
@@ -206,7 +206,7 @@ TEST_F(map_count, adjacent_regions_merge)
 
 	c0 = count_maps();
 	for (i = 0; i < n; i++) {
-		addr[i] = sys_tamalloc(PAGE, 0);
+		addr[i] = sys_tamalloc(PAGE);
 		ASSERT_NE(-1L, addr[i]);
 		adjacent += i && addr[i] + (long)PAGE == addr[i - 1];
 	}
@@ -240,7 +240,7 @@ TEST_F(map_count, enomem_exactly_beyond_the_limit)
 		count = count_maps();
 		ASSERT_EQ(before + ok, count);
 		errno = 0;
-		addr = sys_tamalloc(PAGE, 0);
+		addr = sys_tamalloc(PAGE);
 		if (addr == -1)
 			break;
 		ASSERT_EQ(0, mprotect((void *)addr, PAGE,
@@ -255,7 +255,7 @@ TEST_F(map_count, enomem_exactly_beyond_the_limit)
 	EXPECT_EQ(before + k + 1, count);
 	/* One VMA fewer than the limit + 1 is enough for one more. */
 	ASSERT_EQ(0, write_num(MAX_MAP_COUNT, count));
-	addr = sys_tamalloc(PAGE, 0);
+	addr = sys_tamalloc(PAGE);
 	EXPECT_NE(-1L, addr);
 	ASSERT_EQ(0, write_num(MAX_MAP_COUNT, self->saved));
 }
@@ -271,7 +271,7 @@ static int run_child(enum child_kind kind, size_t size)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		unsigned char *p = (void *)sys_tamalloc(size, 0);
+		unsigned char *p = (void *)sys_tamalloc(size);
 		pid_t gc;
 
 		if ((long)p == -1)
@@ -424,7 +424,7 @@ static bool maps(bool noreserve, size_t size, int *err)
 
 	errno = 0;
 	if (noreserve) {
-		addr = sys_tamalloc(size, 0);
+		addr = sys_tamalloc(size);
 		p = addr == -1 ? MAP_FAILED : (void *)addr;
 	} else {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -503,7 +503,7 @@ TEST_F(modes, charge_is_fixed_at_creation)
 	unsigned char *p;
 
 	c0 = meminfo_kb("Committed_AS");
-	p = (void *)sys_tamalloc(size, 0);
+	p = (void *)sys_tamalloc(size);
 	ASSERT_NE(-1L, (long)p);
 	c1 = meminfo_kb("Committed_AS");
 	ASSERT_EQ(0, write_num(OVERCOMMIT, other));
@@ -536,16 +536,16 @@ static void exact_rlimit(struct __test_metadata *_metadata, int resource,
 	rl.rlim_cur = rl.rlim_max = used * KiB + room;
 	ASSERT_EQ(0, setrlimit(resource, &rl));
 	errno = 0;
-	EXPECT_EQ(-1, sys_tamalloc(room + PAGE, 0));
+	EXPECT_EQ(-1, sys_tamalloc(room + PAGE));
 	EXPECT_EQ(ENOMEM, errno);
-	a = sys_tamalloc(room, 0);
+	a = sys_tamalloc(room);
 	ASSERT_NE(-1L, a) TH_LOG("ending exactly at the limit: %s", strerror(errno));
 	EXPECT_EQ(used + (long long)(room / KiB), self_kb(vm_field));
 	errno = 0;
-	EXPECT_EQ(-1, sys_tamalloc(1, 0));
+	EXPECT_EQ(-1, sys_tamalloc(1));
 	EXPECT_EQ(ENOMEM, errno) TH_LOG("one page more");
 	ASSERT_EQ(0, munmap((void *)a, PAGE));
-	b = sys_tamalloc(PAGE, 0);
+	b = sys_tamalloc(PAGE);
 	EXPECT_NE(-1L, b) TH_LOG("the page given back fits again");
 	TH_LOG("%s %lld KiB, limit %llu KiB: +%zu KiB fits, one page more is ENOMEM",
 	       vm_field, used, (unsigned long long)rl.rlim_cur / KiB, room / KiB);

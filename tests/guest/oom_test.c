@@ -77,7 +77,7 @@ hog(int report, int ack, size_t size, size_t step)
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if (write_num("/proc/self/oom_score_adj", 0))
 		_exit(3);
-	p = (void *)sys_tamalloc(size, 0);
+	p = (void *)sys_tamalloc(size);
 	if ((long)p == -1) {
 		msg.err = errno;
 		if (write(report, &msg, sizeof(msg)) < 0)
@@ -294,7 +294,7 @@ TEST_F_TIMEOUT(oom, child_beyond_ram_is_killed, 300)
 	EXPECT_GT(ms.available_bytes, ms.total_bytes / 2)
 		TH_LOG("the victim's memory came back: %llu MiB available",
 		       (unsigned long long)ms.available_bytes / MiB);
-	p = (void *)sys_tamalloc(64 * MiB, 0);
+	p = (void *)sys_tamalloc(64 * MiB);
 	ASSERT_NE(-1L, (long)p);
 	memset(p, 0x5a, 64 * MiB);
 	EXPECT_EQ(0x5a, p[64 * MiB - 1]);
@@ -327,7 +327,7 @@ TEST_F(oom, charged_mmap_fails_up_front)
 	EXPECT_EQ(ENOMEM, charged_mmap(size));
 	/* MAP_NORESERVE is ignored in mode 2: tamalloc is charged too. */
 	errno = 0;
-	EXPECT_EQ(-1, sys_tamalloc(size, 0));
+	EXPECT_EQ(-1, sys_tamalloc(size));
 	EXPECT_EQ(ENOMEM, errno);
 	TH_LOG("mode 2, CommitLimit %lld KiB, Committed_AS %lld KiB: mmap and tamalloc of %zu MiB fail with ENOMEM",
 	       limit_kb, meminfo_kb("Committed_AS"), size / MiB);

@@ -94,7 +94,7 @@ static void *thread_idle(void *arg)
 static void churn_child(unsigned int seed)
 {
 	size_t size = (rand_r(&seed) % 64 + 1) * MiB;
-	unsigned char *p = (void *)sys_tamalloc(size, 0);
+	unsigned char *p = (void *)sys_tamalloc(size);
 	pthread_t th;
 	size_t i;
 

@@ -71,7 +71,7 @@ static void child_loop(int cmd, int ack, unsigned long pages)
 	char line[32];
 
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
-	p = (void *)sys_tamalloc(max * PAGE, 0);
+	p = (void *)sys_tamalloc(max * PAGE);
 	if ((long)p == -1)
 		_exit(1);
 	more = pages;

@@ -16,7 +16,7 @@
 /* Whether the running kernel has the syscall, asked without the library. */
 static int kernel_has_tamalloc(void)
 {
-	return syscall(__NR_tamalloc, 0UL, 0U) == -1 && errno == EINVAL;
+	return syscall(__NR_tamalloc, (size_t)0) == -1 && errno == EINVAL;
 }
 
 /* The VmFlags line of the mapping that starts at addr, from smaps. */
