@@ -5,8 +5,11 @@
  * buffers, counts, flags and garbage in the upper halves of 32-bit argument
  * registers) and checks every result against the outcomes the argument
  * classes allow, and that no byte of its memory outside what the call may
- * write has changed.  The kernel staying silent is checked by scripts/vm-run,
- * which fails the run on any console report.
+ * write has changed.  tamalloc(2) takes only a size: its other five argument
+ * registers get junk (bits, all ones, small numbers, pointers into the
+ * arena), which must never change the outcome nor any byte of the arena.
+ * The kernel staying silent is checked by scripts/vm-run, which fails the
+ * run on any console report.
  *
  *   TAM_FUZZ_SEED	replay a run (the seed is printed first)
  *   TAM_FUZZ_CALLS	calls in all (default 100000): four fifths in the
@@ -102,7 +105,7 @@ struct env {
 /* The call being made, described only when it fails. */
 struct call {
 	int sys;
-	unsigned long regs[4];
+	unsigned long regs[6];
 	const char *pkind, *bkind;
 	size_t cap;
 	long ret;
@@ -119,6 +122,8 @@ struct fuzzer {
 	unsigned char *base, *arena, *ro;
 	unsigned char ref[ARENA_SIZE];
 	unsigned long hist[NR_SYS][NR_OUT];
+	/* tamalloc() calls with junk in the unused registers, by outcome */
+	unsigned long junk_hist[NR_OUT];
 	unsigned long fails;
 	struct call c;
 };
@@ -152,8 +157,10 @@ static void describe(struct fuzzer *f, char *buf, size_t size)
 
 	switch (c->sys) {
 	case SYS_TAMALLOC:
-		snprintf(buf, size, "tamalloc(size=%#lx, flags=%#lx)",
-			 c->regs[0], c->regs[1]);
+		snprintf(buf, size,
+			 "tamalloc(size=%#lx) with junk %#lx %#lx %#lx %#lx %#lx in the unused argument registers",
+			 c->regs[0], c->regs[1], c->regs[2], c->regs[3],
+			 c->regs[4], c->regs[5]);
 		break;
 	case SYS_VM_STATS:
 		snprintf(buf, size,
@@ -375,6 +382,31 @@ static unsigned int gen_flags(struct fuzzer *f)
 		return (uint32_t)(r >> 32);
 	case 2:
 		return ~0u;
+	}
+	return 0;
+}
+
+/*
+ * What a caller may leave in an argument register tamalloc(2) does not
+ * take: 0 (a clean call) half of the time, else a bit, all ones, a flag-like
+ * small number, a pointer or anything.
+ */
+static unsigned long gen_junk(struct fuzzer *f)
+{
+	uint64_t r = rnd(f), r2 = rnd(f);
+
+	switch (r % 12) {
+	case 0:
+		return 1UL << (r2 % (8 * sizeof(long)));
+	case 1:
+		return ~0UL;
+	case 2:
+		return 1 + r2 % 4;
+	case 3:
+		return (uintptr_t)f->arena + r2 % ARENA_SIZE;
+	case 4:
+	case 5:
+		return (unsigned long)r2;
 	}
 	return 0;
 }
@@ -740,16 +772,17 @@ static void fuzz_tamalloc(struct fuzzer *f)
 {
 	struct env *env = f->env;
 	size_t size = gen_size(f);
-	unsigned int flags = gen_flags(f), mask;
+	unsigned int mask;
 	uint64_t aligned, r = rnd(f);
-	unsigned long seq = 0, live = 0;
+	unsigned long seq = 0, live = 0, junk = 0;
 	bool big = false;
 	unsigned char *p;
 	long ret;
 	int err, i;
 
+	/* The outcome depends on the size alone, never on the junk. */
 	aligned = ((uint64_t)size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	if (flags || !size)
+	if (!size)
 		mask = M(OUT_EINVAL);
 	else if (size > SIZE_MAX - PAGE + 1 || aligned > TASK_LIMIT)
 		mask = M(OUT_ENOMEM);
@@ -771,12 +804,19 @@ static void fuzz_tamalloc(struct fuzzer *f)
 
 	f->c.sys = SYS_TAMALLOC;
 	f->c.regs[0] = size;
-	f->c.regs[1] = reg32(f, flags);
+	for (i = 1; i < 6; i++) {
+		f->c.regs[i] = gen_junk(f);
+		junk |= f->c.regs[i];
+	}
 	pthread_rwlock_rdlock(&env->maplock);
 	errno = 0;
-	ret = syscall(__NR_tamalloc, f->c.regs[0], f->c.regs[1]);
+	/* syscall() puts all six in the argument registers. */
+	ret = syscall(__NR_tamalloc, f->c.regs[0], f->c.regs[1], f->c.regs[2],
+		      f->c.regs[3], f->c.regs[4], f->c.regs[5]);
 	err = errno;
 	pthread_rwlock_unlock(&env->maplock);
+	if (junk)
+		f->junk_hist[outcome(ret, err)]++;
 
 	/* A large mapping made meanwhile may have taken the room. */
 	if ((mask & M(OUT_OK)) && !big &&
@@ -902,6 +942,7 @@ static unsigned long fuzz_run(struct env *env)
 {
 	struct __test_metadata *_metadata = env->md;
 	unsigned long hist[NR_SYS][NR_OUT] = { { 0 } }, fails = 0, total;
+	unsigned long junk_hist[NR_OUT] = { 0 };
 	pthread_t th[MAX_THREADS];
 	struct timespec t0, t1;
 	pid_t zombie, sleeper;
@@ -985,6 +1026,8 @@ static unsigned long fuzz_run(struct env *env)
 		for (s = 0; s < NR_SYS; s++)
 			for (r = 0; r < NR_OUT; r++)
 				hist[s][r] += env->f[i].hist[s][r];
+		for (r = 0; r < NR_OUT; r++)
+			junk_hist[r] += env->f[i].junk_hist[r];
 		munmap(env->f[i].base, RES_SIZE);
 	}
 	TH_LOG("%lu calls from %d threads in %.1f s, %lu failures",
@@ -1003,9 +1046,13 @@ static unsigned long fuzz_run(struct env *env)
 		}
 		TH_LOG("%s: %lu calls:%s", sys_names[s], total, line);
 	}
+	TH_LOG("tamalloc with junk in the unused registers: ok %lu EINVAL %lu ENOMEM %lu",
+	       junk_hist[OUT_OK], junk_hist[OUT_EINVAL], junk_hist[OUT_ENOMEM]);
 	/* A long run must have reached the main outcomes. */
 	if (env->calls >= 10000 &&
 	    (!hist[SYS_TAMALLOC][OUT_OK] || !hist[SYS_TAMALLOC][OUT_ENOMEM] ||
+	     !hist[SYS_TAMALLOC][OUT_EINVAL] || !junk_hist[OUT_OK] ||
+	     !junk_hist[OUT_EINVAL] || !junk_hist[OUT_ENOMEM] ||
 	     !hist[SYS_VM_STATS][OUT_OK] || !hist[SYS_VM_STATS][OUT_EFAULT] ||
 	     !hist[SYS_VM_STATS][OUT_ESRCH] || !hist[SYS_MEM_STATS][OUT_OK] ||
 	     !hist[SYS_MEM_STATS][OUT_E2BIG] || !hist[SYS_MEM_STATS][OUT_EFAULT])) {
