@@ -69,7 +69,7 @@ overlay_updates_old_copy() {
 	while read -r f; do
 		case $f in
 		*.patch) git -C "$top" show "$old_rev:$f" | (cd "$mini" && patch -p1 -s -F 0) || exit 1 ;;
-		*) git -C "$top" show "$old_rev:$f" >"$mini/$f" || exit 1 ;;
+		*) mkdir -p "$mini/$(dirname "$f")" && git -C "$top" show "$old_rev:$f" >"$mini/$f" || exit 1 ;;
 		esac
 	done || return 1
 	grep -q 'unsigned int flags);' "$mini/include/linux/syscalls.h" || { echo "old copy not applied"; return 1; }
