@@ -88,3 +88,67 @@ tree_version() {
 version_in_range() {
 	[ "$(printf '%s\n' "$tree_min" "$1" "$tree_max" | sort -V | sed -n 2p)" = "$1" ]
 }
+
+# fmt_secs N: N seconds as M:SS.
+fmt_secs() {
+	printf '%d:%02d' $(($1 / 60)) $(($1 % 60))
+}
+
+# step LABEL LOG [EXPECT PATTERN] -- CMD...: run one long step of the
+# harness with its output in LOG, and show what it is doing on stderr.
+#   - On a terminal, one line updated in place every second: LABEL, the
+#     lines of LOG that match PATTERN (grep -E) so far of EXPECT (kbuild's
+#     objects; EXPECT may be "~N" for an estimate, or empty when unknown),
+#     the time taken and, with EXPECT, an estimate of the time left.
+#   - Elsewhere (CI, a log file), one plain line when the step starts and
+#     one when it ends, with its time: no escape sequences.
+#   - V=1: LOG is also streamed in full.
+# A failed step prints the last lines of LOG and its path; the status is
+# CMD's.  Sets step_lines to the count of PATTERN lines at the end.
+step() {
+	local label=$1 log=$2 expect= pat= start=$SECONDS rc=0 pid n el left line
+	shift 2
+	if [ "$1" != -- ]; then expect=$1 pat=$2; shift 2; fi
+	shift
+	mkdir -p "$(dirname "$log")"
+	step_lines=0
+	if [ "${V:-0}" = 1 ]; then
+		echo "$label" >&2
+		"$@" 2>&1 | tee "$log" >&2
+		rc=${PIPESTATUS[0]}
+	elif [ -t 2 ] && [ "${TERM:-dumb}" != dumb ]; then
+		"$@" >"$log" 2>&1 </dev/null &
+		pid=$!
+		while kill -0 "$pid" 2>/dev/null; do
+			el=$((SECONDS - start)) line="$label"
+			if [ -n "$pat" ]; then
+				n=$(grep -cE "$pat" "$log" 2>/dev/null) || n=0
+				line="$line: $n${expect:+/${expect#\~}}"
+				# Time left from the pace so far, once there is one.
+				if [ -n "$expect" ] && [ "$n" -gt 0 ] && [ "$n" -lt "${expect#\~}" ] && [ "$el" -ge 5 ]; then
+					left=$((el * (${expect#\~} - n) / n))
+					line="$line, $(fmt_secs "$el"), ${expect%%[0-9]*}$(fmt_secs "$left") left"
+				else
+					line="$line, $(fmt_secs "$el")"
+				fi
+			else
+				line="$line: $(fmt_secs "$el")"
+			fi
+			printf '\r\033[K%s' "${line:0:$((${COLUMNS:-80} - 1))}" >&2
+			sleep 1
+		done
+		wait "$pid" || rc=$?
+		printf '\r\033[K' >&2
+	else
+		echo "$label ..." >&2
+		"$@" >"$log" 2>&1 </dev/null || rc=$?
+	fi
+	[ -z "$pat" ] || step_lines=$(grep -cE "$pat" "$log") || step_lines=0
+	if [ "$rc" = 0 ]; then
+		echo "$label: done in $(fmt_secs $((SECONDS - start)))" >&2
+	else
+		echo "$label: FAILED (exit status $rc) after $(fmt_secs $((SECONDS - start))); last lines of $log:" >&2
+		tail -n 25 "$log" | sed 's/^/  | /' >&2
+	fi
+	return "$rc"
+}

@@ -139,6 +139,39 @@ else
 fi
 kernel_paths min
 
+# --- progress display (scripts/lib.sh: step)
+# A fake build: three kbuild-style lines, a second apart.
+printf '%s\n' 'for i in 1 2 3; do echo "  CC      obj$i.o"; sleep 1; done' >"$tmp/fake-build"
+# On a terminal (script(1) gives the step one): a line updated in place,
+# with the count of expected objects, then the end line.
+step_on_terminal() {
+	printf '%s\n' ". '$top/scripts/lib.sh'" \
+		"step '  BUILD   demo' '$tmp/step.log' 3 '^  [A-Z]+ ' -- sh '$tmp/fake-build'" >"$tmp/tty-step"
+	TERM=xterm script -qec "bash $tmp/tty-step" /dev/null >"$tmp/tty.out" || return 1
+	cat -v "$tmp/tty.out"
+	grep -q $'\r\e\\[K  BUILD   demo: [12]/3, 0:0' "$tmp/tty.out" &&
+		grep -q 'BUILD   demo: done in 0:0[0-9]' "$tmp/tty.out"
+}
+# Not a terminal: a plain start line and end line, no escape sequences.
+step_in_log() {
+	(. "$top/scripts/lib.sh"; step "  BUILD   demo" "$tmp/step.log" 3 '^  [A-Z]+ ' -- sh "$tmp/fake-build") >"$tmp/plain.out" 2>&1 || return 1
+	cat "$tmp/plain.out"
+	! grep -q $'\e' "$tmp/plain.out" && [ "$(wc -l <"$tmp/plain.out")" = 2 ] &&
+		grep -qx '  BUILD   demo \.\.\.' "$tmp/plain.out" && grep -q '^  BUILD   demo: done in 0:0[0-9]$' "$tmp/plain.out"
+}
+# A failed step shows the compiler's error and where the log is.
+step_shows_error() {
+	local rc=0
+	printf 'int main(void) { return undeclared_thing; }\n' >"$tmp/broken.c"
+	(. "$top/scripts/lib.sh"; step "  BUILD   broken" "$tmp/broken.log" -- cc -c -o "$tmp/broken.o" "$tmp/broken.c") >"$tmp/fail.out" 2>&1 || rc=$?
+	cat "$tmp/fail.out"
+	[ $rc != 0 ] && grep -q "FAILED (exit status $rc).*$tmp/broken.log" "$tmp/fail.out" &&
+		grep -q "undeclared_thing.*undeclared" "$tmp/fail.out"
+}
+check "a step updates one line in place on a terminal" step_on_terminal
+check "a step prints plain start and end lines into a log" step_in_log
+check "a failed step shows the last lines of its log and the log's path" step_shows_error
+
 # --- vm-run
 exit_status() { local rc=0; "$vmrun" -- sh -c 'exit 7' || rc=$?; [ $rc = 7 ]; }
 output_exact() {
