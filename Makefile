@@ -88,7 +88,7 @@ test-guest: images
 # The overlay as one patch for `git am` or `patch -p1` on the tree it is
 # made from (KVER= or KSRC=; Debian's 6.12 by default).
 patch: deps
-	@scripts/mkpatch
+	@scripts/mkpatch --file
 
 # Static analysis only (also part of make test).
 check: kernel kernels-matrix
