@@ -20,6 +20,14 @@ kernel_paths() {
 	fi
 }
 
+# kbuild_lock: wait for, then hold until this shell exits, the lock that
+# lets one kernel build at a time run in $build (on file descriptor 9).
+kbuild_lock() {
+	mkdir -p "$build"
+	exec 9>"$build/.kbuild.lock"
+	flock 9
+}
+
 # debian_uri [security]: the machine's Debian archive address (or its
 # security archive's), as its apt sources name it.
 debian_uri() {
