@@ -132,8 +132,8 @@ step() {
 			if [ -n "$pat" ]; then
 				n=$(grep -cE "$pat" "$log" 2>/dev/null) || n=0
 				line="$line: $n${expect:+/${expect#\~}}"
-				# Time left from the pace so far, once there is one.
-				if [ -n "$expect" ] && [ "$n" -gt 0 ] && [ "$n" -lt "${expect#\~}" ] && [ "$el" -ge 5 ]; then
+				# Time left at the pace so far, once a twentieth is done.
+				if [ -n "$expect" ] && [ $((n * 20)) -ge "${expect#\~}" ] && [ "$n" -lt "${expect#\~}" ]; then
 					left=$((el * (${expect#\~} - n) / n))
 					line="$line, $(fmt_secs "$el"), ${expect%%[0-9]*}$(fmt_secs "$left") left"
 				else
