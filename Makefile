@@ -23,9 +23,13 @@ SELFTESTS := $(abspath $(KSRC))/tools/testing/selftests
 else
 SELFTESTS := $(BUILD)/linux-$(KVER_DEFAULT)/tools/testing/selftests
 endif
-# One user-space build at a time per output folder.
-USER_MAKE = mkdir -p $(BUILD) && flock $(BUILD)/.user.lock \
-	$(MAKE) --no-print-directory -f Makefile.user SELFTESTS=$(SELFTESTS)
+# $(call user_make,NAME,ARGS...): build user space into $(BUILD)/NAME as a
+# step (scripts/step: one updating line on a terminal counting the compiler
+# and archiver runs, its log in $(BUILD)/NAME.log); one user-space build at
+# a time.
+user_make = mkdir -p $(BUILD) && flock $(BUILD)/.user.lock \
+	scripts/step "  BUILD   user space: $(1)" $(BUILD)/$(1).log "" '^(cc|gcc|ar) ' -- \
+	$(MAKE) --no-print-directory -f Makefile.user SELFTESTS=$(SELFTESTS) O=$(BUILD)/$(1) $(2)
 
 all: images
 
@@ -48,19 +52,19 @@ selftests: deps
 	@$(if $(KSRC),true,scripts/ksource >/dev/null)
 
 host: selftests
-	@$(USER_MAKE) O=$(BUILD)/host
+	@$(call user_make,host)
 
 # The host programs and tests with ASan and UBSan (tests/san.sh).
 host-san: selftests
-	@$(USER_MAKE) O=$(BUILD)/host-san SAN=1
+	@$(call user_make,host-san,SAN=1)
 
 # libsmartcols built statically for the guest's tamstat (scripts/smartcols).
 smartcols: deps
 	@scripts/smartcols $(BUILD)/smartcols
 
 guest: selftests smartcols
-	@$(USER_MAKE) O=$(BUILD)/guest STATIC=1 SMARTCOLS=$(BUILD)/smartcols
-	@$(USER_MAKE) O=$(BUILD)/guest32 STATIC=1 M32=1 guest-tests
+	@$(call user_make,guest,STATIC=1 SMARTCOLS=$(BUILD)/smartcols)
+	@$(call user_make,guest32,STATIC=1 M32=1 guest-tests)
 
 # The base initramfs: busybox, /init, our programs, the guest tests and the
 # example scripts.
