@@ -66,6 +66,16 @@ guest: selftests smartcols
 	@$(call user_make,guest,STATIC=1 SMARTCOLS=$(BUILD)/smartcols)
 	@$(call user_make,guest32,STATIC=1 M32=1 guest-tests)
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the tools, libtamalloc
+# (static and shared), its headers, tamalloc.pc and the man pages, built in
+# $(BUILD)/host; make uninstall (same PREFIX and DESTDIR) removes them again.
+install: deps
+	@$(call user_make,host,progs lib shlib)
+	@$(MAKE) --no-print-directory -f Makefile.user O=$(BUILD)/host install
+
+uninstall:
+	@$(MAKE) --no-print-directory -f Makefile.user O=$(BUILD)/host uninstall
+
 # The base initramfs: busybox, /init, our programs, the guest tests and the
 # example scripts.
 images: kernel guest
@@ -112,4 +122,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: all install uninstall check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
