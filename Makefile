@@ -76,6 +76,11 @@ install: deps
 uninstall:
 	@$(MAKE) --no-print-directory -f Makefile.user O=$(BUILD)/host uninstall
 
+# build/deb/tamalloc-tools_VERSION_ARCH.deb from a make install with
+# PREFIX=/usr (scripts/mkdeb-tools).
+deb-tools: deps
+	@scripts/mkdeb-tools
+
 # The base initramfs: busybox, /init, our programs, the guest tests and the
 # example scripts.
 images: kernel guest
@@ -122,4 +127,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all install uninstall check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
