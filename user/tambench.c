@@ -185,35 +185,19 @@ static void alloc_cells(const enum method *ms, unsigned int n, size_t size,
 	    tam_sample_self(&before))
 		goto fail;
 	for (k = 0; k < n; k++) {
-		/*
-		 * Committed_AS is system-wide: another process that maps or
-		 * unmaps at the same time moves it too.  tamalloc and mmap
-		 * map fresh memory at every call, so their delta is the
-		 * smallest of three tries; the heap methods' first call is
-		 * not like their later ones, so they get one.
-		 */
-		unsigned int t, tries = ms[k] == TAMALLOC || ms[k] == MMAP ? 3 : 1;
-		long long rss, charge;
-
 		/* Fault in the code the measurement runs (heap or mmap path). */
 		p = m_alloc(ms[k], warm);
 		if (!p)
 			goto fail;
 		m_free(ms[k], p, warm);
-		for (t = 0; t < tries; t++) {
-			if (tam_sample_self(&before))
-				goto fail;
-			p = m_alloc(ms[k], size);
-			if (!p || tam_sample_self(&after))
-				goto fail;
-			m_free(ms[k], p, size);
-			rss = ((long long)after.rss - (long long)before.rss) / 1024;
-			charge = ((long long)after.charge - (long long)before.charge) / 1024;
-			if (!t || llabs(charge) < llabs(c[k].charge_kib)) {
-				c[k].rss_kib = rss;
-				c[k].charge_kib = charge;
-			}
-		}
+		if (tam_sample_self(&before))
+			goto fail;
+		p = m_alloc(ms[k], size);
+		if (!p || tam_sample_self(&after))
+			goto fail;
+		m_free(ms[k], p, size);
+		c[k].rss_kib = ((long long)after.rss - (long long)before.rss) / 1024;
+		c[k].charge_kib = ((long long)after.charge - (long long)before.charge) / 1024;
 	}
 
 	start = now_ns();
