@@ -347,21 +347,21 @@ FIXTURE_TEARDOWN(leak)
 }
 
 /*
- * Ten children each write 64 MiB: a leak would lose 640 MiB, more than the
- * guest has.  Free memory is compared after a first child of the same kind,
- * so that the parent's page tables and the kernel's caches are in the same
- * state at both readings.  It comes back within tens of KiB on the normal
- * kernel.  The debug kernel (the one with kmemleak) keeps about 1 MiB more
- * after ten children: freed slab objects wait in the KASAN quarantine and
- * kmemleak and the stack depot keep metadata, so it gets 4 MiB, which still
- * catches a leak of a tenth of each child's pages.
+ * Ten children each write 16 MiB: a leak of their pages would lose 160 MiB,
+ * and a leak of a tenth of them 16 MiB, 32 times the tolerance.  Free
+ * memory is compared after a first child of the same kind, so that the
+ * parent's page tables and the kernel's caches are in the same state at
+ * both readings.  It comes back within tens of KiB on the normal kernel.
+ * The debug kernel (the one with kmemleak) keeps about 1 MiB more after the
+ * children: freed slab objects wait in the KASAN quarantine and kmemleak
+ * and the stack depot keep metadata, so it gets 4 MiB and children of
+ * 64 MiB, four of them, which still lose 25 MiB to a leak of a tenth of
+ * each child's pages.
  */
 TEST_F_TIMEOUT(leak, free_memory_comes_back, 180)
 {
-	const size_t size = 64 * MiB;
 	const int debug = !access("/sys/kernel/debug/kmemleak", F_OK);
-	/* Four rounds on the slow debug kernel still lose 25 MiB to a leak
-	 * of a tenth of each child's pages. */
+	const size_t size = (debug ? 64 : 16) * MiB;
 	const int rounds = debug ? 4 : 10;
 	const long long tolerance = debug ? 4096 : 512;
 	long long free0, free1, lowest, now, mf0, mf1;
@@ -380,8 +380,8 @@ TEST_F_TIMEOUT(leak, free_memory_comes_back, 180)
 	}
 	free1 = free_kb();
 	mf1 = meminfo_kb("MemFree");
-	TH_LOG("free (zones + per-CPU lists) %lld KiB before, %lld KiB after %d x 64 MiB: %+lld KiB, lowest %+lld KiB; MemFree alone %+lld KiB",
-	       free0, free1, rounds, free1 - free0, lowest - free0, mf1 - mf0);
+	TH_LOG("free (zones + per-CPU lists) %lld KiB before, %lld KiB after %d x %zu MiB: %+lld KiB, lowest %+lld KiB; MemFree alone %+lld KiB",
+	       free0, free1, rounds, size / MiB, free1 - free0, lowest - free0, mf1 - mf0);
 	EXPECT_LT(llabs(free1 - free0), tolerance);
 	EXPECT_LT(free0 - lowest, tolerance);
 }

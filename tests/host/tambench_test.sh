@@ -30,7 +30,7 @@ result $? "allocation: 6 sizes with four medians and a tamalloc/mmap ratio ($row
 # charge nothing, at every size.
 lazy=$(grep -cE '^\| [0-9]+ [KMG]iB +\| +\+0 / \+0 \| +\+0 / \+0 \|' "$out")
 [ "$lazy" = 6 ]
-result $? "tamalloc and mmap: +0 KiB VmRSS and Committed_AS at the first call ($lazy of 6)"
+result $? "tamalloc and mmap: +0 KiB VmRSS and commit charge at the first call ($lazy of 6)"
 # Statistics: a row per N, with at least N processes counted.
 for want in 10 100; do
 	awk -v n="$want" -F'|' '$2 + 0 == n && $3 + 0 >= n { ok = 1 } END { exit !ok }' "$out"
