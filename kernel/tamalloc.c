@@ -6,6 +6,10 @@
  * mem_stats(2): system memory totals, as /proc/meminfo shows, plus the sums
  *		of reserved and committed memory over the caller's processes.
  *
+ * Visibility: vm_stats() and mem_stats() show a caller only the processes
+ * whose /proc/PID/status it could read, by the rule and the mount options of
+ * the procfs instance it has at /proc (see tam_view_get()).
+ *
  * Locking: processes are visited under rcu_read_lock() in bounded batches,
  * in pid order of the caller's pid namespace (as /proc readdir does).  Each
  * mm is read under task_lock() of a live thread (find_lock_task_mm(), as the
@@ -14,12 +18,17 @@
  * TAM_BATCH entries and copied to user space after rcu_read_unlock().
  */
 
+#include <linux/magic.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/oom.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
+#include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -163,9 +172,69 @@ static bool tam_fill_vm_stat(struct task_struct *task,
 	return true;
 }
 
+/*
+ * Which processes the caller may see: as its /proc shows them.  hidepid=
+ * and gid= are options of a procfs instance (one per mount since v5.8),
+ * and a process may have several instances, or none.  The one that counts
+ * is what the caller finds at /proc from its own root: the system's, or the
+ * private instance that systemd's ProtectProc= mounts for a service.  It is
+ * used if it is the root of a procfs mount of the caller's pid namespace.
+ * Otherwise (no /proc, something else there, a /proc of another pid
+ * namespace) there is no obvious answer, and the safe one is the strictest:
+ * as hidepid=invisible without gid=, only the processes the caller may
+ * ptrace-read.
+ */
+struct tam_view {
+	struct path path;		/* the /proc mount, held while in use */
+	struct proc_fs_info *fs_info;	/* NULL: no usable /proc */
+};
+
+/* Looks up /proc, so it may sleep: before rcu_read_lock(). */
+static void tam_view_get(struct tam_view *v, struct pid_namespace *ns)
+{
+	struct super_block *sb;
+
+	v->fs_info = NULL;
+	if (kern_path("/proc", LOOKUP_FOLLOW, &v->path))
+		return;
+	sb = v->path.dentry->d_sb;
+	if (v->path.dentry == v->path.mnt->mnt_root &&
+	    sb->s_magic == PROC_SUPER_MAGIC && proc_sb_info(sb)->pid_ns == ns)
+		v->fs_info = proc_sb_info(sb);
+	else
+		path_put(&v->path);
+}
+
+static void tam_view_put(struct tam_view *v)
+{
+	if (v->fs_info)
+		path_put(&v->path);
+}
+
+/*
+ * 0 if the caller could read /proc/PID/status of @task, else the error
+ * opening it gives, as errno: -ESRCH where /proc hides the pid
+ * (hidepid=invisible, ptraceable: -ENOENT there), -EPERM where it lists
+ * the pid but refuses its files (hidepid=noaccess).  The check is /proc's
+ * own, has_pid_permissions() with PTRACE_MODE_READ_FSCREDS, so gid=,
+ * CAP_SYS_PTRACE and the ptrace rules (and LSMs such as Yama) count as
+ * there.  Under rcu_read_lock(): ptrace_may_access() takes only
+ * task_lock(), and get_robust_list() calls it so too.
+ */
+static int tam_may_read(const struct tam_view *v, struct task_struct *task)
+{
+	if (!v->fs_info)
+		return ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) ?
+		       0 : -ESRCH;
+	if (has_pid_permissions(v->fs_info, task, HIDEPID_NO_ACCESS))
+		return 0;
+	return v->fs_info->hide_pid == HIDEPID_NO_ACCESS ? -EPERM : -ESRCH;
+}
+
 /* Cursor over the processes of a pid namespace, in pid order. */
 struct tam_iter {
 	struct pid_namespace *ns;
+	const struct tam_view *view;
 	int nr;
 };
 
@@ -184,80 +253,150 @@ static struct task_struct *tam_next_process(struct tam_iter *it)
 	return NULL;
 }
 
+/* What tam_walk_processes() does with each process and each batch. */
+struct tam_walk_ops {
+	void (*visit)(struct task_struct *task, void *arg);
+	int (*flush)(void *arg);	/* may sleep; optional */
+};
+
+/*
+ * Call @ops->visit(task, @arg) for each process the caller may see
+ * (tam_may_read()), in pid order, under rcu_read_lock() in batches of
+ * TAM_BATCH processes; after each batch, out of the RCU section,
+ * @ops->flush(@arg) if given.  Returns the first non-zero value of
+ * @ops->flush, or 0.
+ */
+static int tam_walk_processes(struct tam_iter *it,
+			      const struct tam_walk_ops *ops, void *arg)
+{
+	struct task_struct *task;
+	bool more = true;
+	int i, ret = 0;
+
+	while (more && !ret) {
+		rcu_read_lock();
+		for (i = 0; i < TAM_BATCH; i++) {
+			task = tam_next_process(it);
+			if (!task) {
+				more = false;
+				break;
+			}
+			if (!tam_may_read(it->view, task))
+				ops->visit(task, arg);
+		}
+		rcu_read_unlock();
+		if (ops->flush)
+			ret = ops->flush(arg);
+		cond_resched();
+	}
+	return ret;
+}
+
 static long tam_vm_stats_one(pid_t pid, struct tam_vm_stat __user *ubuf,
 			     unsigned int count)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct tam_vm_stat st;
 	struct task_struct *task;
+	struct tam_view view;
+	int err = -ESRCH;
 
+	tam_view_get(&view, ns);
 	rcu_read_lock();
 	task = find_task_by_vpid(pid);
 	if (task)
+		err = tam_may_read(&view, task);
+	if (!err)
 		tam_fill_vm_stat(task, ns, totalram_pages() + total_swap_pages,
 				 &st);
 	rcu_read_unlock();
-	if (!task)
-		return -ESRCH;
+	tam_view_put(&view);
+	if (err)
+		return err;
 	if (count && copy_to_user(ubuf, &st, sizeof(st)))
 		return -EFAULT;
 	return 1;
 }
 
+/*
+ * vm_stats(0): entries @start.. of the caller's array are gathered in
+ * @kbuf, at most one batch of them, and copied out after each batch; @n
+ * counts every process with an mm.
+ */
+struct tam_list {
+	struct tam_vm_stat *kbuf;
+	struct tam_vm_stat __user *ubuf;
+	struct pid_namespace *ns;
+	unsigned long totalpages;
+	unsigned int count, start, filled;
+	long n;
+};
+
+static void tam_list_one(struct task_struct *task, void *arg)
+{
+	struct tam_list *l = arg;
+	unsigned long vm, rss;
+
+	if (l->n < l->count) {
+		if (!tam_fill_vm_stat(task, l->ns, l->totalpages,
+				      &l->kbuf[l->filled]))
+			return;
+		l->filled++;
+	} else if (!tam_read_mm(task, &vm, &rss)) {
+		return;
+	}
+	l->n++;
+}
+
+static int tam_list_flush(void *arg)
+{
+	struct tam_list *l = arg;
+
+	if (l->filled && copy_to_user(l->ubuf + l->start, l->kbuf,
+				      l->filled * sizeof(*l->kbuf)))
+		return -EFAULT;
+	l->start += l->filled;
+	l->filled = 0;
+	return 0;
+}
+
+static const struct tam_walk_ops tam_list_ops = {
+	.visit = tam_list_one,
+	.flush = tam_list_flush,
+};
+
 static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
 			     unsigned int count)
 {
-	unsigned long totalpages = totalram_pages() + total_swap_pages;
-	struct tam_iter it = { .ns = task_active_pid_ns(current), .nr = 1 };
-	unsigned int i, filled, nbuf = min_t(unsigned int, count, TAM_BATCH);
-	struct tam_vm_stat *kbuf = NULL;
-	struct task_struct *task;
-	unsigned long vm, rss;
-	long ret = 0, n = 0;
-	bool more = true;
+	struct tam_list l = {
+		.ubuf = ubuf,
+		.ns = task_active_pid_ns(current),
+		.totalpages = totalram_pages() + total_swap_pages,
+		.count = count,
+	};
+	struct tam_iter it = { .ns = l.ns, .nr = 1 };
+	unsigned int nbuf = min_t(unsigned int, count, TAM_BATCH);
+	struct tam_view view;
+	int ret;
 
 	if (nbuf) {
-		kbuf = kmalloc_array(nbuf, sizeof(*kbuf), GFP_KERNEL);
-		if (!kbuf)
+		l.kbuf = kmalloc_array(nbuf, sizeof(*l.kbuf), GFP_KERNEL);
+		if (!l.kbuf)
 			return -ENOMEM;
 	}
-	while (more) {
-		filled = 0;
-		rcu_read_lock();
-		for (i = 0; i < TAM_BATCH; i++) {
-			task = tam_next_process(&it);
-			if (!task) {
-				more = false;
-				break;
-			}
-			if (n < count) {
-				if (!tam_fill_vm_stat(task, it.ns, totalpages,
-						      &kbuf[filled]))
-					continue;
-				filled++;
-			} else if (!tam_read_mm(task, &vm, &rss)) {
-				continue;
-			}
-			/* Flush a full buffer before counting the rest. */
-			if (++n == count)
-				break;
-		}
-		rcu_read_unlock();
-		if (filled && copy_to_user(ubuf + (n - filled), kbuf,
-					   filled * sizeof(*kbuf))) {
-			ret = -EFAULT;
-			break;
-		}
-		cond_resched();
-	}
-	kfree(kbuf);
-	return ret ? ret : n;
+	tam_view_get(&view, l.ns);
+	it.view = &view;
+	ret = tam_walk_processes(&it, &tam_list_ops, &l);
+	tam_view_put(&view);
+	kfree(l.kbuf);
+	return ret ? ret : l.n;
 }
 
 /**
  * sys_vm_stats - reserved and committed memory and OOM score of processes
  * @pid:   a process (or any of its threads) in the caller's pid namespace,
- *	   or 0 for every process with an mm in that namespace
+ *	   or 0 for every process with an mm in that namespace whose
+ *	   /proc/PID/status the caller could read (see struct tam_view)
  * @ubuf:  array of @count entries; may be NULL when @count is 0
  * @count: entries @ubuf has room for
  * @flags: must be 0
@@ -270,7 +409,9 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
  * while the call runs.
  *
  * Return: entries as above, or -EINVAL (@pid < 0 or @flags not 0), -ESRCH
- * (no such process visible), -EFAULT (@ubuf not writable; entries before
+ * (no such process, or /proc hides it from the caller), -EPERM (/proc
+ * lists it but would not let the caller read its status: hidepid=noaccess),
+ * -EFAULT (@ubuf not writable; entries before
  * the fault may have been written) or -ENOMEM.
  */
 SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
@@ -283,6 +424,45 @@ SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
 	return tam_vm_stats_all(ubuf, count);
 }
 
+/* mem_stats(): the sums over the processes the caller may see. */
+struct tam_sums {
+	u64 vm, rss, nr;
+};
+
+static void tam_sum_one(struct task_struct *task, void *arg)
+{
+	struct tam_sums *sums = arg;
+	unsigned long vm, rss;
+
+	if (!tam_read_mm(task, &vm, &rss))
+		return;
+	sums->vm += vm;
+	sums->rss += rss;
+	sums->nr++;
+}
+
+static const struct tam_walk_ops tam_sum_ops = { .visit = tam_sum_one };
+
+/* The system figures of @ms as meminfo_proc_show() computes them. */
+static void tam_fill_meminfo(struct tam_mem_stats *ms)
+{
+	struct sysinfo si;
+	long cached;
+
+	si_meminfo(&si);
+	cached = global_node_page_state(NR_FILE_PAGES) -
+		 total_swapcache_pages() - si.bufferram;
+	if (cached < 0)
+		cached = 0;
+	ms->total_bytes = (u64)si.totalram << PAGE_SHIFT;
+	ms->free_bytes = (u64)si.freeram << PAGE_SHIFT;
+	ms->available_bytes = (u64)si_mem_available() << PAGE_SHIFT;
+	ms->buffers_bytes = (u64)si.bufferram << PAGE_SHIFT;
+	ms->cached_bytes = (u64)cached << PAGE_SHIFT;
+	ms->commit_charge_bytes = (u64)vm_memory_committed() << PAGE_SHIFT;
+	ms->commit_limit_bytes = (u64)vm_commit_limit() << PAGE_SHIFT;
+}
+
 /**
  * sys_mem_stats - system memory totals
  * @ubuf:  where to store the result
@@ -291,8 +471,9 @@ SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
  *
  * Fills min(@usize, kernel size) bytes and zeroes the rest of a larger
  * caller struct.  RAM figures are global, as in /proc/meminfo; the reserved
- * and committed sums cover the processes visible in the caller's pid
- * namespace.  Processes sharing an mm (vfork) are each counted.
+ * and committed sums and @nr_processes cover the processes in the caller's
+ * pid namespace whose /proc/PID/status it could read (as for vm_stats()).
+ * Processes sharing an mm (vfork) are each counted.
  *
  * Return: the kernel's sizeof(struct tam_mem_stats), or -EINVAL (@usize
  * below TAM_MEM_STATS_SIZE_VER0 or @flags not 0), -E2BIG (@usize larger
@@ -302,56 +483,25 @@ SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
 		unsigned int, usize, unsigned int, flags)
 {
 	struct tam_iter it = { .ns = task_active_pid_ns(current), .nr = 1 };
-	u64 vm_sum = 0, rss_sum = 0, nr = 0;
+	struct tam_sums sums = { };
 	struct tam_mem_stats ms;
-	struct task_struct *task;
-	unsigned long vm, rss;
-	struct sysinfo si;
-	bool more = true;
-	long cached;
-	int i;
+	struct tam_view view;
 
 	if (flags || usize < TAM_MEM_STATS_SIZE_VER0)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
 
-	while (more) {
-		rcu_read_lock();
-		for (i = 0; i < TAM_BATCH; i++) {
-			task = tam_next_process(&it);
-			if (!task) {
-				more = false;
-				break;
-			}
-			if (!tam_read_mm(task, &vm, &rss))
-				continue;
-			vm_sum += vm;
-			rss_sum += rss;
-			nr++;
-		}
-		rcu_read_unlock();
-		cond_resched();
-	}
-
-	/* As meminfo_proc_show() computes them. */
-	si_meminfo(&si);
-	cached = global_node_page_state(NR_FILE_PAGES) -
-		 total_swapcache_pages() - si.bufferram;
-	if (cached < 0)
-		cached = 0;
+	tam_view_get(&view, it.ns);
+	it.view = &view;
+	tam_walk_processes(&it, &tam_sum_ops, &sums);
+	tam_view_put(&view);
 
 	memset(&ms, 0, sizeof(ms));
-	ms.total_bytes = (u64)si.totalram << PAGE_SHIFT;
-	ms.free_bytes = (u64)si.freeram << PAGE_SHIFT;
-	ms.available_bytes = (u64)si_mem_available() << PAGE_SHIFT;
-	ms.buffers_bytes = (u64)si.bufferram << PAGE_SHIFT;
-	ms.cached_bytes = (u64)cached << PAGE_SHIFT;
-	ms.reserved_bytes = vm_sum << PAGE_SHIFT;
-	ms.committed_bytes = rss_sum << PAGE_SHIFT;
-	ms.commit_charge_bytes = (u64)vm_memory_committed() << PAGE_SHIFT;
-	ms.commit_limit_bytes = (u64)vm_commit_limit() << PAGE_SHIFT;
-	ms.nr_processes = nr;
+	tam_fill_meminfo(&ms);
+	ms.reserved_bytes = sums.vm << PAGE_SHIFT;
+	ms.committed_bytes = sums.rss << PAGE_SHIFT;
+	ms.nr_processes = sums.nr;
 
 	if (copy_to_user(ubuf, &ms, min_t(size_t, usize, sizeof(ms))))
 		return -EFAULT;

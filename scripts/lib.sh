@@ -65,7 +65,7 @@ kvers="6.1 6.12 7.3" kver_default=6.12
 # repository: the kernel files copied into a tree and the PATH.patch diffs
 # of kernel files, from the folders that mirror the kernel's.
 overlay_files() {
-	(cd "$top" && for d in arch include init kernel mm; do
+	(cd "$top" && for d in arch fs include init kernel mm; do
 		if [ -d "$d" ]; then find "$d" -type f; fi
 	done | LC_ALL=C sort)
 }

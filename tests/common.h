@@ -6,6 +6,7 @@
 #ifndef TAM_TEST_COMMON_H
 #define TAM_TEST_COMMON_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -62,6 +63,40 @@ static inline ssize_t read_text(const char *path, char *buf, size_t size)
 	close(fd);
 	buf[len] = '\0';
 	return len;
+}
+
+static inline int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The pids /proc lists, ascending, in @pids (room for @max); returns how
+ * many, or -1.  Reading the directory costs one getdents per few hundred
+ * processes, where probing every possible pid costs 32768 lookups: too slow
+ * for the debug kernel under emulation.
+ */
+static inline long proc_pids(pid_t *pids, long max)
+{
+	struct dirent *de;
+	long n = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) && n < max) {
+		char *end;
+		long v = strtol(de->d_name, &end, 10);
+
+		if (*end == '\0' && v > 0)
+			pids[n++] = v;
+	}
+	closedir(d);
+	qsort(pids, n, sizeof(*pids), cmp_pid);
+	return n;
 }
 
 /* The number after "key:" in a status/meminfo style file, or -1. */

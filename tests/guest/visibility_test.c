@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm_stats() and mem_stats() show an unprivileged caller no more than its
+ * /proc does.  Each test runs in its own mount namespace with a procfs
+ * instance of its own at /proc (hidepid= and gid= as the variant says),
+ * drops to uid and gid 1000 with no capabilities (or with CAP_SYS_PTRACE
+ * alone), and then compares, for a root process, a process of the same
+ * uid, init and itself, vm_stats(pid) with opening /proc/PID/status, and
+ * vm_stats(0) and mem_stats() with the processes whose status it can open.
+ * Without /proc the calls show only the processes the caller may
+ * ptrace-read.
+ */
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+
+#define UID	1000
+#define GID	1000
+/* A supplementary group of the caller, named in gid= by some variants. */
+#define GROUP	1500
+#define MAXPIDS	32768
+
+/*
+ * Root's sleeping child, or one of uid 1000 (dumpable, as after exec),
+ * returned once it is ready; -1 on failure.
+ */
+static pid_t spawn(bool as_user)
+{
+	int fds[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		if (as_user &&
+		    (setresgid(GID, GID, GID) || setresuid(UID, UID, UID)))
+			_exit(1);
+		/* Set after the uid change, which clears both. */
+		if (prctl(PR_SET_DUMPABLE, 1) ||
+		    prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &c, 1) != 1) {
+		kill(pid, SIGKILL);
+		pid = -1;
+	}
+	close(fds[0]);
+	return pid;
+}
+
+/* Become uid/gid 1000 in group GROUP, keeping CAP_SYS_PTRACE if asked. */
+static int drop_privileges(bool ptrace_cap)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { };
+	gid_t groups[] = { GROUP };
+
+	if (setgroups(1, groups) || setresgid(GID, GID, GID))
+		return -1;
+	if (ptrace_cap && prctl(PR_SET_KEEPCAPS, 1))
+		return -1;
+	if (setresuid(UID, UID, UID))
+		return -1;
+	if (ptrace_cap) {
+		d[0].effective = d[0].permitted = 1u << CAP_SYS_PTRACE;
+		if (syscall(SYS_capset, &h, d))
+			return -1;
+	}
+	return prctl(PR_SET_DUMPABLE, 1);
+}
+
+/* What opening /proc/PID/status gives, as vm_stats() would say it. */
+static int proc_status_errno(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno == ENOENT ? ESRCH : errno;
+}
+
+/* What vm_stats(pid) gives: 0 or its errno. */
+static int vm_stats_errno(pid_t pid)
+{
+	struct tam_vm_stat st;
+
+	return sys_vm_stats(pid, &st, 1, 0) == 1 ? 0 : errno;
+}
+
+/* The pids of vm_stats(0), ascending, in @pids; their number or -1. */
+static long vm_stats_pids(pid_t *pids, long max)
+{
+	struct tam_vm_stat *all = calloc(max, sizeof(*all));
+	long n, i;
+
+	if (!all)
+		return -1;
+	n = sys_vm_stats(0, all, max, 0);
+	for (i = 0; i < n && i < max; i++)
+		pids[i] = all[i].pid;
+	free(all);
+	return n;
+}
+
+/* The processes with an mm whose status the caller can open. */
+static long readable_pids(pid_t *pids, long max)
+{
+	long n = proc_pids(pids, max), i, k = 0;
+	char path[64];
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pids[i]);
+		if (proc_field(path, "VmSize") >= 0 &&
+		    proc_field(path, "Tgid") == pids[i])
+			pids[k++] = pids[i];
+	}
+	return n < 0 ? -1 : k;
+}
+
+static bool has_pid(const pid_t *pids, long n, pid_t pid)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+FIXTURE(view) {
+	pid_t root_child, user_child;
+	pid_t *got, *want;
+};
+
+FIXTURE_VARIANT(view) {
+	const char *options;	/* of the private /proc; NULL: none */
+	bool gid_member;	/* options name the caller's group */
+	bool ptrace_cap;	/* the caller keeps CAP_SYS_PTRACE */
+	/* Expected for a root process: 0 (seen), ESRCH or EPERM. */
+	int root_errno;
+};
+
+FIXTURE_VARIANT_ADD(view, hidepid_off) { "hidepid=off", false, false, 0 };
+FIXTURE_VARIANT_ADD(view, noaccess) { "hidepid=noaccess", false, false, EPERM };
+FIXTURE_VARIANT_ADD(view, invisible) { "hidepid=invisible", false, false, ESRCH };
+FIXTURE_VARIANT_ADD(view, ptraceable) { "hidepid=ptraceable", false, false, ESRCH };
+FIXTURE_VARIANT_ADD(view, noaccess_gid) { "hidepid=noaccess,gid=1500", true, false, 0 };
+FIXTURE_VARIANT_ADD(view, invisible_gid) { "hidepid=invisible,gid=1500", true, false, 0 };
+/* hidepid=ptraceable checks ptrace access first: gid= does not help. */
+FIXTURE_VARIANT_ADD(view, ptraceable_gid) { "hidepid=ptraceable,gid=1500", true, false, ESRCH };
+FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) { "hidepid=invisible", false, true, 0 };
+/* No /proc at all: the strictest rule. */
+FIXTURE_VARIANT_ADD(view, no_proc) { NULL, false, false, ESRCH };
+
+FIXTURE_SETUP(view)
+{
+	self->got = calloc(MAXPIDS, sizeof(pid_t));
+	self->want = calloc(MAXPIDS, sizeof(pid_t));
+	ASSERT_NE(NULL, self->got);
+	ASSERT_NE(NULL, self->want);
+	self->root_child = spawn(false);
+	self->user_child = spawn(true);
+	ASSERT_GT(self->root_child, 0);
+	ASSERT_GT(self->user_child, 0);
+	/* A private /proc, as systemd's ProtectProc= gives a service. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	if (variant->options) {
+		ASSERT_EQ(0, mount("proc", "/proc", "proc", 0, variant->options));
+	} else {
+		ASSERT_EQ(0, umount2("/proc", MNT_DETACH));
+	}
+	ASSERT_EQ(0, drop_privileges(variant->ptrace_cap));
+	ASSERT_EQ(UID, geteuid());
+}
+
+FIXTURE_TEARDOWN(view)
+{
+	/* The children die with this process (PR_SET_PDEATHSIG). */
+	free(self->got);
+	free(self->want);
+}
+
+TEST_F(view, single_pids_as_proc)
+{
+	pid_t pids[] = { getpid(), self->user_child, self->root_child, 1 };
+	unsigned int i;
+
+	EXPECT_EQ(variant->root_errno, vm_stats_errno(self->root_child));
+	EXPECT_EQ(variant->root_errno, vm_stats_errno(1));
+	EXPECT_EQ(0, vm_stats_errno(getpid()));
+	EXPECT_EQ(0, vm_stats_errno(self->user_child));
+	if (!variant->options)
+		return;
+	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		pid_t pid = pids[i];
+
+		EXPECT_EQ(proc_status_errno(pid), vm_stats_errno(pid))
+			TH_LOG("pid %d with /proc %s", pid, variant->options);
+	}
+	/* A pid nobody has is ESRCH either way. */
+	EXPECT_EQ(ESRCH, vm_stats_errno(MAXPIDS * 4 - 1));
+}
+
+TEST_F(view, every_process_as_proc)
+{
+	struct tam_mem_stats ms;
+	long n, m, i;
+
+	n = vm_stats_pids(self->got, MAXPIDS);
+	ASSERT_GT(n, 0);
+	ASSERT_LE(n, MAXPIDS);
+	ASSERT_EQ((long)sizeof(ms), sys_mem_stats(&ms, sizeof(ms), 0));
+	EXPECT_EQ(n, (long)ms.nr_processes);
+	EXPECT_TRUE(has_pid(self->got, n, getpid()));
+	EXPECT_TRUE(has_pid(self->got, n, self->user_child));
+	EXPECT_EQ((bool)!variant->root_errno, has_pid(self->got, n, self->root_child));
+	EXPECT_EQ((bool)!variant->root_errno, has_pid(self->got, n, 1));
+	if (!variant->options) {
+		/* Only what uid 1000 may ptrace-read: itself and its peer. */
+		EXPECT_EQ(2, n);
+		return;
+	}
+	m = readable_pids(self->want, MAXPIDS);
+	ASSERT_GT(m, 0);
+	EXPECT_EQ(m, n) TH_LOG("/proc %s", variant->options);
+	for (i = 0; i < n && i < m; i++)
+		EXPECT_EQ(self->want[i], self->got[i]) TH_LOG("entry %ld", i);
+}
+
+TEST_HARNESS_MAIN
