@@ -2,7 +2,7 @@
 # Sourced by the scripts: where the kernel source and objects live.
 #
 # kernel_paths FLAVOR sets ksrc (the source tree), kname (what names it in
-# messages) and obj (the object folder of FLAVOR, min or debug).  The tree
+# messages) and obj (the object folder of FLAVOR: min, debug, distro).  The tree
 # is $KSRC when that is set, else Debian's linux-source-$KVER (one of
 # $kvers; $kver_default when unset) as scripts/ksource unpacks it in
 # $build/linux-$KVER.  Objects: $build/obj-$KVER-FLAVOR, or for KSRC
