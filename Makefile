@@ -90,6 +90,12 @@ images: kernel guest
 
 images-debug: images kernel-debug
 
+# Debian packages of the patched kernel into $(BUILD)/deb (scripts/kdeb):
+# the kernel of config/distro.config that boots the Debian guest, or with
+# KCONFIG=FILE [LOCALMOD=1] a machine's own config plus the syscalls.
+deb: deps
+	@scripts/kdeb >/dev/null
+
 run: images
 	scripts/vm-run -- tamdemo
 
@@ -128,3 +134,4 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: deb
