@@ -96,6 +96,12 @@ images-debug: images kernel-debug
 deb: deps
 	@scripts/kdeb >/dev/null
 
+# The Debian 12 guest of `scripts/vm-run --distro` (scripts/debian-image):
+# the distro kernel's package, and tamalloc-tools when $(BUILD)/deb has it.
+image-debian: deps
+	@KCONFIG= LOCALMOD= scripts/kdeb >/dev/null
+	@scripts/debian-image >/dev/null
+
 run: images
 	scripts/vm-run -- tamdemo
 
@@ -134,4 +140,4 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
-.PHONY: deb
+.PHONY: deb image-debian
