@@ -115,7 +115,8 @@ static void usage(FILE *f)
 "  -o, --output COLUMNS     process columns to print, comma separated\n"
 "      --sort COLUMN        sort processes by COLUMN, smallest first\n"
 "  -r, --reverse            reverse the sort order\n"
-"      --top N              only the first N processes after sorting\n"
+"      --top N              only the first N processes after sorting (without\n"
+"                           --sort: the N that commit the most, largest first)\n"
 "  -b, --bytes              sizes in bytes\n"
 "      --kib, --mib, --gib  sizes in KiB, MiB (the default) or GiB\n"
 "  -h, --human              human-readable sizes (1.5M, 2G)\n"
@@ -970,6 +971,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("--system does not go with -p, -o, --sort, -r or --top");
 	if (o->count && !o->interval)
 		o->interval = 1;
+	/* --top alone means the biggest processes, as top(1) shows them. */
+	if (o->top && o->sort_col < 0) {
+		o->sort_col = COL_COMMITTED;
+		o->reverse = !o->reverse;
+	}
 	if (!has_output) {
 		static const int def[] = {
 			COL_PID, COL_COMMAND, COL_RESERVED, COL_COMMITTED,

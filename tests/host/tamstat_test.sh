@@ -239,6 +239,20 @@ result $? "--sort command: byte order ($(tr '\n' ' ' <<<"$out"))"
 run --sort oom_score -r --top 3 -o oom_score -n
 [ "$(wc -l <<<"$out")" = 3 ] && sort -rn <<<"$out" | cmp -s - <(echo "$out")
 result $? "--sort oom_score -r --top 3: the three highest"
+# --top alone: the biggest processes.  A child that commits 1 GiB (more
+# than any guest of a suite running beside this one) comes first.
+python3 -c 'import sys, time
+b = b"x" * (1 << 30)
+sys.stdout.write("ready\n")
+sys.stdout.flush()
+time.sleep(120)' >"$work/big" &
+big=$!
+for _ in $(seq 100); do grep -q ready "$work/big" && break; sleep 0.1; done
+run --top 3 -o pid,committed -b -n
+kill "$big"; wait "$big" 2>/dev/null
+[ "$rc" = 0 ] && [ "$(wc -l <<<"$out")" = 3 ] && [ "$(awk 'NR == 1 { print $1 }' <<<"$out")" = "$big" ] &&
+	awk '{ print $2 }' <<<"$out" | sort -rn | cmp -s - <(awk '{ print $2 }' <<<"$out")
+result $? "--top 3 without --sort: the three that commit the most, largest first ($(echo $out))"
 run -p "$list" -o pid -n
 [ "$(echo $out)" = "${list//,/ }" ]
 result $? "-p without --sort keeps the given order"
