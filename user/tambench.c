@@ -65,7 +65,8 @@ static void show_timer(void)
 		res.tv_sec = res.tv_nsec = 0;
 	printf("Timer: CLOCK_MONOTONIC, resolution %ld ns%s.\n\n", res.tv_nsec,
 	       res.tv_sec || res.tv_nsec > 1000 ?
-	       " (coarse: short times are meaningless; boot with tsc=reliable)" : "");
+	       " (coarse: short times are meaningless; a guest under qemu TCG\n"
+	       "needs tsc=reliable and tsc_early_khz=, as scripts/vm-run gives it)" : "");
 }
 
 static int cmp_u64(const void *a, const void *b)
