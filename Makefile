@@ -111,6 +111,11 @@ shell: images
 test: images images-debug kernels-matrix host host-san
 	@tests/run
 
+# The Debian 12 guest's suite (tests/distro/run-distro-tests): systemd,
+# procps, the packages as installed.  Not yet part of make test.
+test-distro: deb-tools image-debian
+	@tests/run distro
+
 # One kernel's guest suite, 64- and 32-bit (KVER=7.3, KSRC=...): the inner
 # loop after a kernel change.
 test-guest: images
@@ -140,4 +145,4 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
-.PHONY: deb image-debian
+.PHONY: deb image-debian test-distro
