@@ -108,11 +108,11 @@ run: images
 shell: images
 	scripts/vm-run --shell
 
-test: images images-debug kernels-matrix host host-san
+test: images images-debug kernels-matrix host host-san deb-tools image-debian
 	@tests/run
 
-# The Debian 12 guest's suite (tests/distro/run-distro-tests): systemd,
-# procps, the packages as installed.  Not yet part of make test.
+# The Debian 12 guest's suite alone (tests/distro/run-distro-tests):
+# systemd, procps, the packages as installed (also part of make test).
 test-distro: deb-tools image-debian
 	@tests/run distro
 
