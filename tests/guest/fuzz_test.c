@@ -14,9 +14,13 @@
  *   TAM_FUZZ_SEED	replay a run (the seed is printed first)
  *   TAM_FUZZ_CALLS	calls in all (default 100000): four fifths in the
  *			main test, one fifth in the pid namespace test
+ *   TAM_FUZZ_UID	fuzz as this uid and gid, with no supplementary
+ *			groups and no capabilities (run-guest-tests runs
+ *			fuzz.threads so as uid 1000)
  *
  * Threads race, so a replay repeats the arguments, not the interleaving.
  */
+#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -1079,6 +1083,17 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
+	const char *uid = getenv("TAM_FUZZ_UID");
+
+	if (uid) {
+		/* An unprivileged caller: the uid change drops every capability. */
+		id_t id = strtoul(uid, NULL, 10);
+
+		ASSERT_EQ(0, setgroups(0, NULL));
+		ASSERT_EQ(0, setresgid(id, id, id));
+		ASSERT_EQ(0, setresuid(id, id, id));
+		ASSERT_NE(0, geteuid());
+	}
 	memset(&self->env, 0, sizeof(self->env));
 	self->env.md = _metadata;
 	self->env.seed = get_seed();
