@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * JSON strings from arbitrary bytes, for tamstat -J.
+ * JSON strings and Prometheus label values from arbitrary bytes, for
+ * tamstat -J and --prometheus.
  *
  * tamstat prints tables with libsmartcols, but writes JSON itself: with
  * libsmartcols (or json-c) the JSON text of 1000 processes costs 15-17
@@ -27,5 +28,17 @@
  * of the text (the NUL).
  */
 char *tam_json_quote(char *dst, const char *s);
+
+/* Room tam_prom_quote() may need for s. */
+#define TAM_PROM_QUOTED_MAX(len)	(3 * (len) + 3)
+
+/*
+ * Write s at dst as a Prometheus text-format (0.0.4) label value,
+ * NUL-terminated: quoted, with '\\', '"' and line feed escaped as the format
+ * requires, and invalid UTF-8 replaced by U+FFFD as above (the format's
+ * label values are UTF-8).  dst needs TAM_PROM_QUOTED_MAX(strlen(s))
+ * bytes; returns the end of the text (the NUL).
+ */
+char *tam_prom_quote(char *dst, const char *s);
 
 #endif /* TAM_JSON_H */

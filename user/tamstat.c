@@ -75,7 +75,7 @@ struct opts {
 	int reverse;
 	long top;		/* 0: every row */
 	enum unit unit;
-	int noheadings, raw, json;
+	int noheadings, raw, json, prom;
 	double interval;	/* 0: one sample */
 	long count;		/* 0: until interrupted */
 	enum source source;
@@ -83,21 +83,27 @@ struct opts {
 	int table;		/* print the process table */
 };
 
-/* The system summary: one row per field of struct tam_mem_stats. */
+/*
+ * The system summary: one row per field of struct tam_mem_stats, with what
+ * it is (--prometheus's HELP text).
+ */
+#define ROW(name, field, help) { name, offsetof(struct tam_mem_stats, field), help }
 static const struct {
 	const char *name;
 	size_t off;
+	const char *help;
 } summary_rows[] = {
-	{ "total", offsetof(struct tam_mem_stats, total_bytes) },
-	{ "free", offsetof(struct tam_mem_stats, free_bytes) },
-	{ "buffers", offsetof(struct tam_mem_stats, buffers_bytes) },
-	{ "cached", offsetof(struct tam_mem_stats, cached_bytes) },
-	{ "available", offsetof(struct tam_mem_stats, available_bytes) },
-	{ "reserved", offsetof(struct tam_mem_stats, reserved_bytes) },
-	{ "committed", offsetof(struct tam_mem_stats, committed_bytes) },
-	{ "commit_charge", offsetof(struct tam_mem_stats, commit_charge_bytes) },
-	{ "commit_limit", offsetof(struct tam_mem_stats, commit_limit_bytes) },
+	ROW("total", total_bytes, "Total usable RAM (MemTotal)."),
+	ROW("free", free_bytes, "Free RAM (MemFree)."),
+	ROW("buffers", buffers_bytes, "Block device buffers (Buffers)."),
+	ROW("cached", cached_bytes, "Page cache without swap cache (Cached)."),
+	ROW("available", available_bytes, "RAM available without swapping (MemAvailable)."),
+	ROW("reserved", reserved_bytes, "Sum of reserved memory (VmSize) of the processes counted."),
+	ROW("committed", committed_bytes, "Sum of committed memory (VmRSS) of the processes counted."),
+	ROW("commit_charge", commit_charge_bytes, "Memory the kernel promised (Committed_AS)."),
+	ROW("commit_limit", commit_limit_bytes, "Limit of the commit charge in overcommit mode 2 (CommitLimit)."),
 };
+#undef ROW
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -123,6 +129,8 @@ static void usage(FILE *f)
 "  -n, --noheadings         no column headings and no summary title\n"
 "      --raw                raw output: one space between columns\n"
 "  -J, --json               JSON output\n"
+"      --prometheus         Prometheus text format (system figures and, per\n"
+"                           command, sums; per process only with -p)\n"
 "  -s, --interval SECONDS   print a new sample every SECONDS (e.g. 0.5)\n"
 "  -c, --count COUNT        stop after COUNT samples (interval default 1 s)\n"
 "      --source SOURCE      syscall or proc (default: syscall when the\n"
@@ -669,6 +677,96 @@ static void put_json(const struct opts *o, const struct tam_mem_stats *ms,
 	fputs("\n}\n", out);
 }
 
+/* A gauge family's HELP and TYPE lines. */
+static void prom_family(FILE *out, const char *name, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static int cmp_comm(const void *a, const void *b)
+{
+	const struct tam_vm_stat *x = a, *y = b;
+
+	return strcmp(x->comm, y->comm);
+}
+
+/*
+ * The Prometheus text exposition (format 0.0.4) of a sample: the system
+ * figures, the source as an info metric, per command name the number of
+ * processes, their sums and their highest OOM score, and with -p the
+ * processes themselves (per-pid series only on request: a pid label makes
+ * series without bound).  Base units, no timestamps.  st is sorted by
+ * command here.  0, or -1 with errno (ENOMEM).
+ */
+static int put_prometheus(const struct opts *o, const struct tam_mem_stats *ms,
+			  struct tam_vm_stat *st, size_t n, FILE *out)
+{
+	static const struct {
+		const char *name, *help;
+	} per_cmd[] = {
+		{ "tamalloc_command_processes", "Processes with this command name." },
+		{ "tamalloc_command_reserved_bytes", "Sum of their reserved memory (VmSize)." },
+		{ "tamalloc_command_committed_bytes", "Sum of their committed memory (VmRSS)." },
+		{ "tamalloc_command_oom_score_max", "Highest OOM score among them (0-2000)." },
+	}, per_pid[] = {
+		{ "tamalloc_process_reserved_bytes", "Reserved memory (VmSize) of a process given with -p." },
+		{ "tamalloc_process_committed_bytes", "Committed memory (VmRSS) of a process given with -p." },
+		{ "tamalloc_process_oom_score", "OOM score (0-2000) of a process given with -p." },
+	};
+	char label[TAM_PROM_QUOTED_MAX(sizeof(st->comm))];
+	size_t i, j, k, f;
+	uint64_t v[4];
+
+	for (i = 0; i < ARRAY_SIZE(summary_rows); i++) {
+		char name[64];
+
+		memcpy(&v[0], (const char *)ms + summary_rows[i].off, sizeof(v[0]));
+		snprintf(name, sizeof(name), "tamalloc_system_%s_bytes",
+			 summary_rows[i].name);
+		prom_family(out, name, summary_rows[i].help);
+		fprintf(out, "%s %" PRIu64 "\n", name, v[0]);
+	}
+	prom_family(out, "tamalloc_system_processes",
+		    "Processes counted in the reserved and committed sums.");
+	fprintf(out, "tamalloc_system_processes %" PRIu64 "\n",
+		(uint64_t)ms->nr_processes);
+	prom_family(out, "tamalloc_source_info",
+		    "Where tamstat read the figures: the syscalls or /proc.");
+	fprintf(out, "tamalloc_source_info{source=\"%s\"} 1\n", source_name(o));
+
+	qsort(st, n, sizeof(*st), cmp_comm);
+	for (f = 0; f < ARRAY_SIZE(per_cmd); f++) {
+		prom_family(out, per_cmd[f].name, per_cmd[f].help);
+		for (i = 0; i < n; i = j) {
+			memset(v, 0, sizeof(v));
+			for (j = i; j < n && !strcmp(st[j].comm, st[i].comm); j++) {
+				v[0]++;
+				v[1] += st[j].reserved_bytes;
+				v[2] += st[j].committed_bytes;
+				if (st[j].oom_score > v[3])
+					v[3] = st[j].oom_score;
+			}
+			tam_prom_quote(label, st[i].comm);
+			fprintf(out, "%s{command=%s} %" PRIu64 "\n",
+				per_cmd[f].name, label, v[f]);
+		}
+	}
+	if (!o->nr_pids)
+		return ferror(out) ? -1 : 0;
+	for (f = 0; f < ARRAY_SIZE(per_pid); f++) {
+		prom_family(out, per_pid[f].name, per_pid[f].help);
+		for (k = 0; k < n; k++) {
+			v[0] = st[k].reserved_bytes;
+			v[1] = st[k].committed_bytes;
+			v[2] = st[k].oom_score;
+			tam_prom_quote(label, st[k].comm);
+			fprintf(out, "%s{pid=\"%d\",command=%s} %" PRIu64 "\n",
+				per_pid[f].name, (int)st[k].pid, label, v[f]);
+		}
+	}
+	return ferror(out) ? -1 : 0;
+}
+
 static int needs_ram(const struct opts *o)
 {
 	size_t i;
@@ -687,7 +785,7 @@ static int needs_ram(const struct opts *o)
  */
 static int sums_from_table(const struct opts *o)
 {
-	return o->summary && o->table && uses_proc(o);
+	return o->summary && o->table && !o->nr_pids && uses_proc(o);
 }
 
 /*
@@ -764,8 +862,11 @@ static int sample(const struct opts *o, FILE *out)
 		if (o->top && n > o->top)
 			n = o->top;
 	}
-	if (o->json) {
-		put_json(o, &ms, st, n, out);
+	if (o->json || o->prom) {
+		if (o->json)
+			put_json(o, &ms, st, n, out);
+		else if (put_prometheus(o, &ms, st, n, out))
+			goto fail;
 		ret = 0;
 		goto out;
 	}
@@ -848,7 +949,7 @@ static void sleep_until(struct timespec *next, double interval)
 
 enum {
 	OPT_SYSTEM = 256, OPT_SORT, OPT_TOP, OPT_KIB, OPT_MIB, OPT_GIB,
-	OPT_RAW, OPT_SOURCE, OPT_HELP,
+	OPT_RAW, OPT_SOURCE, OPT_HELP, OPT_PROM,
 };
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -868,6 +969,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "json", no_argument, NULL, 'J' },
+		{ "prometheus", no_argument, NULL, OPT_PROM },
 		{ "interval", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -934,6 +1036,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'J':
 			o->json = 1;
 			break;
+		case OPT_PROM:
+			o->prom = 1;
+			break;
 		case 's':
 			if (parse_seconds(optarg, &o->interval))
 				return usage_error("invalid interval '%s' (want seconds > 0)",
@@ -969,6 +1074,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->system_only && (o->nr_pids || has_output || o->sort_col >= 0 ||
 			       o->reverse || o->top))
 		return usage_error("--system does not go with -p, -o, --sort, -r or --top");
+	if (o->prom && (o->json || o->system_only || has_output ||
+			o->sort_col >= 0 || o->reverse || o->top))
+		return usage_error("--prometheus does not go with -J, --system, -o, --sort, -r or --top");
 	if (o->count && !o->interval)
 		o->interval = 1;
 	/* --top alone means the biggest processes, as top(1) shows them. */
@@ -986,7 +1094,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		o->nr_out_cols = ARRAY_SIZE(def);
 	}
 	o->table = !o->system_only;
-	o->summary = o->system_only || (!o->nr_pids && !has_output);
+	o->summary = o->system_only || (!o->nr_pids && !has_output) || o->prom;
 	return 0;
 }
 
