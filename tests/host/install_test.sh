@@ -147,7 +147,9 @@ deb=$build/deb/${pkg}_${version}_$arch.deb
 mk deb-tools && [ -f "$deb" ]
 result $? "make deb-tools writes ${deb#"$build"/}"
 want=$(printf '%s\n' "$(expected /usr "$libdir" .gz)" usr/share/doc/$pkg/changelog.gz \
-	usr/share/doc/$pkg/copyright | LC_ALL=C sort)
+	usr/share/doc/$pkg/copyright usr/lib/$pkg/tamstat-textfile \
+	lib/systemd/system/tamstat-textfile.service lib/systemd/system/tamstat-textfile.timer |
+	LC_ALL=C sort)
 # dpkg-deb -c: mode owner size date time path [-> target]; files and links.
 contents=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | LC_ALL=C sort)
 same "dpkg-deb -c lists the files of make install PREFIX=/usr, man pages gzipped" "$want" "$contents"
