@@ -113,7 +113,7 @@ test: images images-debug kernels-matrix host host-san deb-tools image-debian
 
 # The Debian 12 guest's suite alone (tests/distro/run-distro-tests):
 # systemd, procps, the packages as installed (also part of make test).
-test-distro: deb-tools image-debian
+test-distro: guest deb-tools image-debian
 	@tests/run distro
 
 # One kernel's guest suite, 64- and 32-bit (KVER=7.3, KSRC=...): the inner
