@@ -20,6 +20,12 @@ kernel_paths() {
 	fi
 }
 
+# pack_cpio DIR: DIR as a newc cpio archive on stdout, the form an
+# initramfs takes: files in a stable order, all owned by root.
+pack_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
+}
+
 # kbuild_lock: wait for, then hold until this shell exits, the lock that
 # lets one kernel build at a time run in $build (on file descriptor 9).
 kbuild_lock() {

@@ -5,21 +5,18 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 vmrun=$top/scripts/vm-run
-n=0 fails=0
+# shellcheck source=tests/tap.sh
+. "$top/tests/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 check() {	# DESCRIPTION COMMAND...
-	local desc=$1
+	local desc=$1 rc
 	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/#   /' "$tmp/out" | tail -n 20
-		fails=$((fails + 1))
-	fi
+	"$@" >"$tmp/out" 2>&1
+	rc=$?
+	result $rc "$desc"
+	[ $rc = 0 ] || sed 's/^/#   /' "$tmp/out" | tail -n 20
 }
 
 # --- overlay, on small trees holding only the files it reads and touches,
@@ -117,7 +114,7 @@ if [ -n "${KSRC:-}" ]; then trees=(ksrc); else read -ra trees <<<"$kvers"; fi
 for t in "${trees[@]}"; do
 	if [ "$t" = ksrc ]; then kernel_paths min; else KVER=$t kernel_paths min; fi
 	if [ ! -d "$ksrc/.tamalloc/pristine" ]; then
-		n=$((n + 1)); echo "not ok $n - $kname: not overlaid (run make kernel KVER=$t)"; fails=$((fails + 1))
+		result 1 "$kname: not overlaid (run make kernel KVER=$t)"
 		continue
 	fi
 	v=$(tree_version "$ksrc")
@@ -135,7 +132,7 @@ if [ -n "${KSRC:-}" ]; then
 elif git -C "$top" cat-file -e "$old_rev^{commit}" 2>/dev/null; then
 	check "overlay brings a hand-applied older copy up to date (6.12)" overlay_updates_old_copy
 else
-	n=$((n + 1)); echo "ok $n # SKIP no history with $old_rev (shallow clone)"
+	skip "no history with $old_rev (shallow clone)"
 fi
 kernel_paths min
 
@@ -216,5 +213,4 @@ check "vm-run kills a hung guest (124)" hang_times_out
 check "vm-run fails on a kernel WARNING (125)" report_fails_run
 check "vm-run fails on a kernel panic (125)" panic_fails_run
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_done

@@ -8,22 +8,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 san=$build/host-san
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
-n=0 pass=0 fail=0
+# shellcheck source=tests/tap.sh
+. "$top/tests/tap.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 run() {	# DESCRIPTION CMD...
 	local desc=$1 rc
 	shift
-	n=$((n + 1))
 	"$@" >"$log" 2>&1
 	rc=$?
 	if [ $rc = 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
-		pass=$((pass + 1))
-		echo "ok $n - $desc"
+		result 0 "$desc"
 	else
-		fail=$((fail + 1))
-		echo "not ok $n - $desc (status $rc)"
+		result 1 "$desc (status $rc)"
 		grep -E -A12 'Sanitizer|runtime error:|not ok|Expected' "$log" | head -n 40 | sed 's/^/#   /'
 	fi
 }
@@ -38,6 +36,4 @@ run "ASan+UBSan tamdemo" "$san/bin/tamdemo" -s 2M -d 0
 run "ASan+UBSan tamdemo --help" "$san/bin/tamdemo" --help
 run "ASan+UBSan tamdemo rejects a bad size" sh -c '! "$0" -s 12X 2>/dev/null' "$san/bin/tamdemo"
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-[ $fail = 0 ]
+tap_done
