@@ -132,7 +132,7 @@ check: kernel kernels-matrix
 
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
 bench: images
-	scripts/vm-run --mem 2G --timeout 1800 -- tambench
+	scripts/vm-run --mem 4G --timeout 3600 -- tambench
 
 plot: images
 	bench/plot-compare docs/compare.png

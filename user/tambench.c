@@ -394,6 +394,35 @@ static void bench_alloc(void)
 
 /* ---- 2. Statistics ---------------------------------------------------- */
 
+/* The most idle children --procs takes. */
+#define MAX_PROCS 100000
+
+/*
+ * Raise the sysctl at @path to at least @want (root only); a kernel's
+ * defaults stop a 2-CPU guest near 32,000 pids (pid_max 32768) and, with
+ * 4 GiB, threads (threads-max is RAM / 128 KiB).  Prints what it did.
+ */
+static void raise_sysctl(const char *path, long want)
+{
+	long now = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &now) != 1)
+			now = 0;
+		fclose(f);
+	}
+	if (!now || now >= want)
+		return;
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%ld\n", want) < 0 || fclose(f)) {
+		printf("(%s is %ld, could not raise it to %ld: %s)\n", path, now,
+		       want, strerror(errno));
+		return;
+	}
+	printf("(%s raised from %ld to %ld)\n", path, now, want);
+}
+
 /* Fork until there are n idle children; returns how many there are. */
 static long spawn_idle(pid_t *pids, long have, long n)
 {
@@ -596,7 +625,6 @@ static void bench_stats(const long *ns, unsigned int count)
 	const struct probe memproc = { "tam_mem_stats_proc()", run_mem_stats_proc, NULL };
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	uint64_t t[5][16];
-	bool tamstat_done = false;
 	unsigned int i, fast = quick ? 5 : 21;
 	long have = 0, max = 0, total[16];
 	char b[6][16];
@@ -605,6 +633,9 @@ static void bench_stats(const long *ns, unsigned int count)
 	for (i = 0; i < count; i++)
 		max = ns[i] > max ? ns[i] : max;
 	setrlimit(RLIMIT_NPROC, &unlimited);
+	/* Room for the children, what the guest runs already and ps. */
+	raise_sysctl("/proc/sys/kernel/pid_max", 2 * max + 4096);
+	raise_sysctl("/proc/sys/kernel/threads-max", 2 * max + 4096);
 	pids = calloc(max, sizeof(*pids));
 	vm_cap = max + 4096;
 	vm_buf = calloc(vm_cap, sizeof(*vm_buf));
@@ -632,35 +663,34 @@ static void bench_stats(const long *ns, unsigned int count)
 		t[2][i] = measure(&ps, slow);
 		t[3][i] = measure(&mem, fast);
 		t[4][i] = measure(&memproc, slow);
-		if (ns[i] == 1000) {
-			bench_tamstat(ns[i], slow);
-			tamstat_done = true;
-		}
+		bench_tamstat(ns[i], slow);
 		if (have < ns[i]) {
 			count = i + 1;
 			break;
 		}
 	}
 	kill_idle(pids, have);
-	if (!tamstat_done)
-		printf("\n### tamstat\n\nN=1000 was not among the runs: tamstat measurement skipped.\n");
 
 	printf("\n### vm_stats(0): every process\n\n"
-	       "| N    | processes | vm_stats(0) | /proc walk | ps -eo pid,vsz,rss | walk/vm_stats | ps/vm_stats |\n"
-	       "|------|-----------|-------------|------------|--------------------|---------------|-------------|\n");
+	       "| N     | processes | vm_stats(0) | per process | /proc walk | ps -eo pid,vsz,rss | walk/vm_stats | ps/vm_stats |\n"
+	       "|-------|-----------|-------------|-------------|------------|--------------------|---------------|-------------|\n");
 	for (i = 0; i < count; i++)
-		printf("| %4ld | %9ld | %11s | %10s | %18s | %13s | %11s |\n",
+		printf("| %5ld | %9ld | %11s | %11s | %10s | %18s | %13s | %11s |\n",
 		       ns[i], total[i], fmt_ns(b[0], 16, t[0][i]),
+		       fmt_ns(b[5], 16, t[0][i] / (total[i] > 0 ? total[i] : 1)),
 		       fmt_ns(b[1], 16, t[1][i]), fmt_ns(b[2], 16, t[2][i]),
 		       fmt_ratio(b[3], 16, t[1][i], t[0][i]),
 		       fmt_ratio(b[4], 16, t[2][i], t[0][i]));
 	printf("\n### mem_stats(): system totals\n\n"
-	       "| N    | mem_stats() | meminfo+walk | ratio  |\n"
-	       "|------|-------------|--------------|--------|\n");
+	       "| N     | mem_stats() | per process | meminfo+walk | ratio  | mem_stats/vm_stats(0) |\n"
+	       "|-------|-------------|-------------|--------------|--------|-----------------------|\n");
 	for (i = 0; i < count; i++)
-		printf("| %4ld | %11s | %12s | %6s |\n", ns[i],
-		       fmt_ns(b[0], 16, t[3][i]), fmt_ns(b[1], 16, t[4][i]),
-		       fmt_ratio(b[2], 16, t[4][i], t[3][i]));
+		printf("| %5ld | %11s | %11s | %12s | %6s | %21.2f |\n", ns[i],
+		       fmt_ns(b[0], 16, t[3][i]),
+		       fmt_ns(b[5], 16, t[3][i] / (total[i] > 0 ? total[i] : 1)),
+		       fmt_ns(b[1], 16, t[4][i]),
+		       fmt_ratio(b[2], 16, t[4][i], t[3][i]),
+		       t[0][i] ? (double)t[3][i] / t[0][i] : 0.0);
 	printf("\n(processes: what vm_stats(0) counted, with N children, the shell and tambench;\n"
 	       "R = %u for the syscalls, %s for the rest)\n", fast,
 	       quick ? "3" : "11/7/5 at N < 1000 / < 3000 / >= 3000");
@@ -678,7 +708,8 @@ static void usage(FILE *f)
 "\n"
 "  -a, --alloc         allocation latency and memory, 4 KiB to 1 GiB\n"
 "  -s, --stats         statistics with N idle processes\n"
-"  -p, --procs LIST    the values of N (default 100,1000,3000)\n"
+"  -p, --procs LIST    the values of N, at most 100000 each (default\n"
+"                      1000,4000,16000,32000)\n"
 "  -q, --quick         a tenth of the repetitions (a smoke test)\n"
 "  -h, --help          show this help\n");
 }
@@ -693,8 +724,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	long ns[16] = { 100, 1000, 3000 };
-	unsigned int count = 3;
+	long ns[16] = { 1000, 4000, 16000, 32000 };
+	unsigned int count = 4;
 	bool alloc = false, stats = false;
 	char *tok, *end, save;
 	uint64_t t0;
@@ -715,9 +746,9 @@ int main(int argc, char **argv)
 				end = strchrnul(tok, ',');
 				save = *end;
 				*end = '\0';
-				if (count == 16 || tam_parse_long(tok, 1, 30000, &ns[count])) {
-					fprintf(stderr, "tambench: invalid process count '%s' in --procs (want N[,N...], 1-30000, at most 16)\n",
-						tok);
+				if (count == 16 || tam_parse_long(tok, 1, MAX_PROCS, &ns[count])) {
+					fprintf(stderr, "tambench: invalid process count '%s' in --procs (want N[,N...], 1-%d, at most 16)\n",
+						tok, MAX_PROCS);
 					return 2;
 				}
 				count++;
