@@ -31,10 +31,10 @@ int tam_sample_self(struct tam_sample *s)
 
 	if (tam_vm_stats(getpid(), &st, 1) != 1 || tam_mem_stats(&ms))
 		return -1;
-	s->vm = st.reserved_bytes;
-	s->rss = st.committed_bytes;
+	s->vm = st.vm_size_bytes;
+	s->rss = st.rss_bytes;
 	s->oom = st.oom_score;
-	s->charge = ms.commit_charge_bytes;
+	s->charge = ms.committed_as_bytes;
 	return 0;
 }
 

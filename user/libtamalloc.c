@@ -8,6 +8,11 @@
 
 #include "tamalloc.h"
 
+/* The ABI's layouts, as kernel/tamalloc.c asserts them too. */
+_Static_assert(sizeof(struct tam_vm_stat) == 48, "struct tam_vm_stat layout");
+_Static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0,
+	       "struct tam_mem_stats layout");
+
 /* -1: not probed yet; 0: fallback; 1: kernel syscalls. */
 static int support = -1;
 

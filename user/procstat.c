@@ -89,8 +89,8 @@ static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 	if (read_at(dirfd, "oom_score", buf, sizeof(buf)) < 0)
 		goto gone_close;
 	st->oom_score = strtoull(buf, NULL, 10);
-	st->reserved_bytes = (uint64_t)vm * 1024;
-	st->committed_bytes = (uint64_t)rss * 1024;
+	st->vm_size_bytes = (uint64_t)vm * 1024;
+	st->rss_bytes = (uint64_t)rss * 1024;
 	ret = 1;
 out:
 	close(dirfd);
@@ -185,8 +185,8 @@ static void sum(const struct tam_vm_stat *st, long i, void *arg)
 	struct tam_mem_stats *ms = arg;
 
 	(void)i;
-	ms->reserved_bytes += st->reserved_bytes;
-	ms->committed_bytes += st->committed_bytes;
+	ms->vm_size_bytes += st->vm_size_bytes;
+	ms->rss_bytes += st->rss_bytes;
 	ms->nr_processes++;
 }
 
@@ -201,7 +201,7 @@ int tam_meminfo_proc(struct tam_mem_stats *out)
 		{ "MemAvailable", offsetof(struct tam_mem_stats, available_bytes) },
 		{ "Buffers", offsetof(struct tam_mem_stats, buffers_bytes) },
 		{ "Cached", offsetof(struct tam_mem_stats, cached_bytes) },
-		{ "Committed_AS", offsetof(struct tam_mem_stats, commit_charge_bytes) },
+		{ "Committed_AS", offsetof(struct tam_mem_stats, committed_as_bytes) },
 		{ "CommitLimit", offsetof(struct tam_mem_stats, commit_limit_bytes) },
 	};
 	struct tam_mem_stats ms = { 0 };
@@ -236,8 +236,8 @@ int tam_mem_stats_proc(struct tam_mem_stats *out)
 	close(procfd);
 	if (n < 0 || tam_meminfo_proc(out))
 		return -1;
-	out->reserved_bytes = ms.reserved_bytes;
-	out->committed_bytes = ms.committed_bytes;
+	out->vm_size_bytes = ms.vm_size_bytes;
+	out->rss_bytes = ms.rss_bytes;
 	out->nr_processes = ms.nr_processes;
 	return 0;
 }

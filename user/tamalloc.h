@@ -59,7 +59,7 @@ int tam_mem_stats_proc(struct tam_mem_stats *out);
 
 /*
  * Only the /proc/meminfo fields of struct tam_mem_stats, without the walk
- * over every process that reserved_bytes, committed_bytes and nr_processes
+ * over every process that vm_size_bytes, rss_bytes and nr_processes
  * need (those are left 0): for a caller that walks with
  * tam_vm_stats_proc(0) anyway and can sum the list.  0, or -1 with errno.
  */

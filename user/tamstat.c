@@ -98,9 +98,9 @@ static const struct {
 	ROW("buffers", buffers_bytes, "Block device buffers (Buffers)."),
 	ROW("cached", cached_bytes, "Page cache without swap cache (Cached)."),
 	ROW("available", available_bytes, "RAM available without swapping (MemAvailable)."),
-	ROW("reserved", reserved_bytes, "Sum of reserved memory (VmSize) of the processes counted."),
-	ROW("committed", committed_bytes, "Sum of committed memory (VmRSS) of the processes counted."),
-	ROW("commit_charge", commit_charge_bytes, "Memory the kernel promised (Committed_AS)."),
+	ROW("reserved", vm_size_bytes, "Sum of reserved memory (VmSize) of the processes counted."),
+	ROW("committed", rss_bytes, "Sum of committed memory (VmRSS) of the processes counted."),
+	ROW("commit_charge", committed_as_bytes, "Memory the kernel promised (Committed_AS)."),
 	ROW("commit_limit", commit_limit_bytes, "Limit of the commit charge in overcommit mode 2 (CommitLimit)."),
 };
 #undef ROW
@@ -311,13 +311,13 @@ static char *format_cell(const struct opts *o, const struct tam_vm_stat *st,
 	case COL_COMMAND:
 		return stpcpy(p, st->comm);	/* 15 bytes at most */
 	case COL_RESERVED:
-		return format_size(st->reserved_bytes, o->unit, p);
+		return format_size(st->vm_size_bytes, o->unit, p);
 	case COL_COMMITTED:
-		return format_size(st->committed_bytes, o->unit, p);
+		return format_size(st->rss_bytes, o->unit, p);
 	case COL_COMMIT_PCT:
-		return format_pct(st->committed_bytes, st->reserved_bytes, p);
+		return format_pct(st->rss_bytes, st->vm_size_bytes, p);
 	case COL_RAM_PCT:
-		return format_pct(st->committed_bytes, ram, p);
+		return format_pct(st->rss_bytes, ram, p);
 	case COL_OOM_SCORE:
 		return format_int((int64_t)st->oom_score, p);
 	default:
@@ -356,15 +356,15 @@ static int cmp_stat(const void *pa, const void *pb)
 		r = strcmp(a->comm, b->comm);
 		break;
 	case COL_RESERVED:
-		r = cmp_u64(a->reserved_bytes, b->reserved_bytes);
+		r = cmp_u64(a->vm_size_bytes, b->vm_size_bytes);
 		break;
 	case COL_COMMITTED:
 	case COL_RAM_PCT:
-		r = cmp_u64(a->committed_bytes, b->committed_bytes);
+		r = cmp_u64(a->rss_bytes, b->rss_bytes);
 		break;
 	case COL_COMMIT_PCT:
-		r = cmp_ratio(a->committed_bytes, a->reserved_bytes,
-			      b->committed_bytes, b->reserved_bytes);
+		r = cmp_ratio(a->rss_bytes, a->vm_size_bytes,
+			      b->rss_bytes, b->vm_size_bytes);
 		break;
 	case COL_OOM_SCORE:
 		r = cmp_u64(a->oom_score, b->oom_score);
@@ -741,8 +741,8 @@ static int put_prometheus(const struct opts *o, const struct tam_mem_stats *ms,
 			memset(v, 0, sizeof(v));
 			for (j = i; j < n && !strcmp(st[j].comm, st[i].comm); j++) {
 				v[0]++;
-				v[1] += st[j].reserved_bytes;
-				v[2] += st[j].committed_bytes;
+				v[1] += st[j].vm_size_bytes;
+				v[2] += st[j].rss_bytes;
 				if (st[j].oom_score > v[3])
 					v[3] = st[j].oom_score;
 			}
@@ -756,8 +756,8 @@ static int put_prometheus(const struct opts *o, const struct tam_mem_stats *ms,
 	for (f = 0; f < ARRAY_SIZE(per_pid); f++) {
 		prom_family(out, per_pid[f].name, per_pid[f].help);
 		for (k = 0; k < n; k++) {
-			v[0] = st[k].reserved_bytes;
-			v[1] = st[k].committed_bytes;
+			v[0] = st[k].vm_size_bytes;
+			v[1] = st[k].rss_bytes;
 			v[2] = st[k].oom_score;
 			tam_prom_quote(label, st[k].comm);
 			fprintf(out, "%s{pid=\"%d\",command=%s} %" PRIu64 "\n",
@@ -816,8 +816,8 @@ static void sum_processes(const struct tam_vm_stat *st, long n,
 	long i;
 
 	for (i = 0; i < n; i++) {
-		ms->reserved_bytes += st[i].reserved_bytes;
-		ms->committed_bytes += st[i].committed_bytes;
+		ms->vm_size_bytes += st[i].vm_size_bytes;
+		ms->rss_bytes += st[i].rss_bytes;
 	}
 	ms->nr_processes = n;
 }
