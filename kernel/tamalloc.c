@@ -166,8 +166,8 @@ static bool tam_fill_vm_stat(struct task_struct *task,
 	get_task_comm(st->comm, task->group_leader);
 	if (!tam_read_mm(task, &vm, &rss))
 		return false;
-	st->reserved_bytes = (u64)vm << PAGE_SHIFT;
-	st->committed_bytes = (u64)rss << PAGE_SHIFT;
+	st->vm_size_bytes = (u64)vm << PAGE_SHIFT;
+	st->rss_bytes = (u64)rss << PAGE_SHIFT;
 	st->oom_score = tam_oom_score(task, totalpages);
 	return true;
 }
@@ -459,7 +459,7 @@ static void tam_fill_meminfo(struct tam_mem_stats *ms)
 	ms->available_bytes = (u64)si_mem_available() << PAGE_SHIFT;
 	ms->buffers_bytes = (u64)si.bufferram << PAGE_SHIFT;
 	ms->cached_bytes = (u64)cached << PAGE_SHIFT;
-	ms->commit_charge_bytes = (u64)vm_memory_committed() << PAGE_SHIFT;
+	ms->committed_as_bytes = (u64)vm_memory_committed() << PAGE_SHIFT;
 	ms->commit_limit_bytes = (u64)vm_commit_limit() << PAGE_SHIFT;
 }
 
@@ -499,8 +499,8 @@ SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
 
 	memset(&ms, 0, sizeof(ms));
 	tam_fill_meminfo(&ms);
-	ms.reserved_bytes = sums.vm << PAGE_SHIFT;
-	ms.committed_bytes = sums.rss << PAGE_SHIFT;
+	ms.vm_size_bytes = sums.vm << PAGE_SHIFT;
+	ms.rss_bytes = sums.rss << PAGE_SHIFT;
 	ms.nr_processes = sums.nr;
 
 	if (copy_to_user(ubuf, &ms, min_t(size_t, usize, sizeof(ms))))

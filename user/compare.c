@@ -15,13 +15,16 @@
 
 #include "compare.h"
 #include "tamalloc.h"
+#include "util.h"
 
 #define PATTERN	0xa5
 
-const char *const tam_allocator_names[TAM_NR_ALLOCATORS] = {
+const char *const tam_allocator_names[TAM_NR_METHODS] = {
 	[TAM_MALLOC] = "malloc",
 	[TAM_CALLOC] = "calloc",
 	[TAM_TAMALLOC] = "tamalloc",
+	[TAM_MMAP] = "mmap(NORESERVE)",
+	[TAM_MALLOC_MEMSET] = "malloc+memset",
 };
 
 int tam_sample_self(struct tam_sample *s)
@@ -31,29 +34,43 @@ int tam_sample_self(struct tam_sample *s)
 
 	if (tam_vm_stats(getpid(), &st, 1) != 1 || tam_mem_stats(&ms))
 		return -1;
-	s->vm = st.reserved_bytes;
-	s->rss = st.committed_bytes;
+	s->vm = st.vm_size_bytes;
+	s->rss = st.rss_bytes;
 	s->oom = st.oom_score;
-	s->charge = ms.commit_charge_bytes;
+	s->charge = ms.committed_as_bytes;
 	return 0;
 }
 
-static void *cmp_alloc(enum tam_allocator alloc, size_t size)
+/* Through a volatile pointer, so that the compiler cannot make it calloc. */
+static void *(*volatile memset_fn)(void *, int, size_t) = memset;
+
+void *tam_alloc(enum tam_allocator alloc, size_t size)
 {
+	void *p;
+
 	switch (alloc) {
 	case TAM_MALLOC:
 		return malloc(size);
 	case TAM_CALLOC:
 		return calloc(1, size);
-	default:
+	case TAM_TAMALLOC:
 		return tamalloc(size);
+	case TAM_MMAP:
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	default:
+		p = malloc(size);
+		if (p)
+			memset_fn(p, 0, size);
+		return p;
 	}
 }
 
-static void cmp_free(enum tam_allocator alloc, void *p, size_t size)
+void tam_free(enum tam_allocator alloc, void *p, size_t size)
 {
-	if (alloc == TAM_TAMALLOC)
-		tamfree(p, size);
+	if (alloc == TAM_TAMALLOC || alloc == TAM_MMAP)
+		munmap(p, size);
 	else
 		free(p);
 }
@@ -88,26 +105,18 @@ static size_t result_bytes(uint64_t size, uint64_t every, size_t *nrows)
 	return sizeof(struct tam_cmp_result) + *nrows * sizeof(struct tam_cmp_row);
 }
 
-/* In the child: sample into the next row. */
-static int record(struct tam_cmp_result *r, uint64_t touched)
-{
-	struct tam_cmp_row *row = &r->rows[r->nrows];
-
-	row->touched = touched;
-	if (tam_sample_self(&row->s))
-		return -1;
-	r->nrows++;
-	return 0;
-}
-
-/* In the child.  Records a failure in r->err and r->failed. */
-static void scenario(struct tam_cmp_result *r, uint64_t every, long delay_us)
+void tam_scenario(struct tam_cmp_result *r, uint64_t every, long delay_us,
+		  int (*on_row)(struct tam_cmp_result *r,
+				const struct tam_cmp_row *row, void *arg),
+		  void *arg)
 {
 	struct timespec ts = { delay_us / 1000000, delay_us % 1000000 * 1000 };
 	size_t page = sysconf(_SC_PAGESIZE), size = r->size, off, len;
+	struct tam_cmp_row row;
 	uint64_t next = every;
 	unsigned char *p;
 
+	errno = 0;
 	if (r->alloc != TAM_TAMALLOC &&
 	    (!mallopt(M_MMAP_MAX, 0) || !mallopt(M_TRIM_THRESHOLD, -1))) {
 		r->failed = "mallopt";
@@ -118,49 +127,65 @@ static void scenario(struct tam_cmp_result *r, uint64_t every, long delay_us)
 	 * calls once with a small block so that the deltas show the block.
 	 */
 	r->failed = "warming up";
-	p = cmp_alloc(r->alloc, page);
+	p = tam_alloc(r->alloc, page);
 	if (!p || tam_sample_self(&r->before))
 		goto fail;
 	r->nonzero_fresh = nonzero_bytes(p, page);
-	cmp_free(r->alloc, p, page);
+	tam_free(r->alloc, p, page);
 	r->failed = "reading memory statistics";
 	if (tam_sample_self(&r->before))
 		goto fail;
-	p = cmp_alloc(r->alloc, size);
+	p = tam_alloc(r->alloc, size);
 	if (!p) {
 		r->failed = "allocating";
 		goto fail;
 	}
+	r->block = p;
 	if (tam_sample_self(&r->after))
-		goto fail;
+		goto fail_free;
 	r->nonzero_fresh = nonzero_bytes(p, size);
-	if (record(r, 0))
-		goto fail;
-	/* Write page by page; a row after every `every` bytes and at the end. */
+	row.touched = 0;
+	if (tam_sample_self(&row.s) || on_row(r, &row, arg))
+		goto fail_free;
+	/* Write page by page; a row at each multiple of `every` and at the end. */
 	for (off = 0; off < size; off += len) {
 		len = size - off < page ? size - off : page;
 		memset(p + off, PATTERN, len);
 		if (delay_us)
 			nanosleep(&ts, NULL);
-		if (off + len >= next || off + len == size) {
-			if (record(r, off + len))
-				goto fail;
-			while (next <= off + len)
-				next += every;
-		}
+		if (off + len < next && off + len < size)
+			continue;
+		row.touched = off + len;
+		if (tam_sample_self(&row.s) || on_row(r, &row, arg))
+			goto fail_free;
+		while (next <= off + len)
+			next += every;
 	}
-	cmp_free(r->alloc, p, size);
-	p = cmp_alloc(r->alloc, size);
+	r->block = NULL;
+	tam_free(r->alloc, p, size);
+	p = tam_alloc(r->alloc, size);
 	if (!p) {
 		r->failed = "allocating again";
 		goto fail;
 	}
 	r->nonzero_reused = nonzero_bytes(p, size);
-	cmp_free(r->alloc, p, size);
+	tam_free(r->alloc, p, size);
 	r->failed = NULL;
 	return;
+fail_free:
+	r->block = NULL;
+	tam_free(r->alloc, p, size);
 fail:
 	r->err = errno ? errno : EIO;
+}
+
+/* In the child: keep the sample in the next row. */
+static int store_row(struct tam_cmp_result *r, const struct tam_cmp_row *row,
+		     void *arg)
+{
+	(void)arg;
+	r->rows[r->nrows++] = *row;
+	return 0;
 }
 
 struct tam_cmp_result *tam_compare_run(enum tam_allocator alloc, uint64_t size,
@@ -190,8 +215,7 @@ struct tam_cmp_result *tam_compare_run(enum tam_allocator alloc, uint64_t size,
 		return NULL;
 	}
 	if (pid == 0) {
-		errno = 0;
-		scenario(r, every, delay_us);
+		tam_scenario(r, every, delay_us, store_row, NULL);
 		_exit(0);
 	}
 	if ((waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
@@ -225,31 +249,6 @@ void tam_compare_verdict(const struct tam_cmp_result *r, struct tam_verdict *v)
 
 #define CELL	96
 
-/* Print rows of Markdown cells, every column padded to its widest cell. */
-static void print_table(FILE *f, char (*cells)[TAM_NR_ALLOCATORS + 1][CELL],
-			int nrows)
-{
-	int width[TAM_NR_ALLOCATORS + 1] = { 0 }, i, j, w;
-
-	for (i = 0; i < nrows; i++)
-		for (j = 0; j <= TAM_NR_ALLOCATORS; j++) {
-			w = strlen(cells[i][j]);
-			if (w > width[j])
-				width[j] = w;
-		}
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j <= TAM_NR_ALLOCATORS; j++)
-			fprintf(f, "| %-*s ", width[j], cells[i][j]);
-		fprintf(f, "|\n");
-		if (i)
-			continue;
-		for (j = 0; j <= TAM_NR_ALLOCATORS; j++)
-			for (w = -1; w <= width[j] + 1; w++)
-				fputc(w < 0 ? '|' : '-', f);
-		fprintf(f, "|\n");
-	}
-}
-
 void tam_compare_table(FILE *f, struct tam_cmp_result *const results[])
 {
 	static const char *const rows[] = {
@@ -257,6 +256,7 @@ void tam_compare_table(FILE *f, struct tam_cmp_result *const results[])
 		"no commit charge",
 	};
 	char cells[5][TAM_NR_ALLOCATORS + 1][CELL];
+	const char *text[5 * (TAM_NR_ALLOCATORS + 1)];
 	const struct tam_cmp_result *r;
 	struct tam_verdict v;
 	int i, a;
@@ -283,7 +283,10 @@ void tam_compare_table(FILE *f, struct tam_cmp_result *const results[])
 		snprintf(cells[4][a + 1], CELL, "%s (Committed_AS %+lld KiB)",
 			 v.no_charge ? "yes" : "no", v.charge_kib);
 	}
-	print_table(f, cells, 5);
+	for (i = 0; i < 5; i++)
+		for (a = 0; a <= TAM_NR_ALLOCATORS; a++)
+			text[i * (TAM_NR_ALLOCATORS + 1) + a] = cells[i][a];
+	tam_md_table(f, text, 5, TAM_NR_ALLOCATORS + 1, NULL);
 }
 
 void tam_compare_csv(FILE *f, struct tam_cmp_result *const results[])

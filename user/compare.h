@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Memory figures of the calling process, and the allocate-then-touch
- * scenario that `tamdemo --compare` runs with malloc, calloc and tamalloc.
+ * Memory figures of the calling process, the allocators the tools put side
+ * by side, and the allocate-then-touch scenario that tamdemo runs with
+ * tamalloc (and `tamdemo --compare` with malloc, calloc and tamalloc).
  * Shared by tamdemo, tambench and tests/guest/compare_test.c.
  */
 #ifndef TAM_COMPARE_H
@@ -23,9 +24,25 @@ struct tam_sample {
 /* Fill s through tam_vm_stats() and tam_mem_stats().  0, or -1/errno. */
 int tam_sample_self(struct tam_sample *s);
 
-enum tam_allocator { TAM_MALLOC, TAM_CALLOC, TAM_TAMALLOC, TAM_NR_ALLOCATORS };
+/*
+ * The allocators: the first TAM_NR_ALLOCATORS are the ones tamdemo --compare
+ * puts side by side; tambench also measures the last two.
+ */
+enum tam_allocator {
+	TAM_MALLOC, TAM_CALLOC, TAM_TAMALLOC,
+	TAM_NR_ALLOCATORS,
+	TAM_MMAP = TAM_NR_ALLOCATORS,	/* mmap(MAP_NORESERVE), tamalloc's twin */
+	TAM_MALLOC_MEMSET,		/* malloc, then memset of the block */
+	TAM_NR_METHODS,
+};
 
-extern const char *const tam_allocator_names[TAM_NR_ALLOCATORS];
+extern const char *const tam_allocator_names[TAM_NR_METHODS];
+
+/* Allocate size bytes with alloc; NULL with errno on failure. */
+void *tam_alloc(enum tam_allocator alloc, size_t size);
+
+/* Free what tam_alloc(alloc, size) returned. */
+void tam_free(enum tam_allocator alloc, void *p, size_t size);
 
 /* A reading after the first `touched` bytes were written. */
 struct tam_cmp_row {
@@ -43,6 +60,7 @@ struct tam_cmp_result {
 	enum tam_allocator alloc;
 	uint64_t size;
 	size_t mapped;			/* bytes of this shared mapping */
+	void *block;			/* the block, while it is written */
 	int err;			/* errno of a failure, 0 if none */
 	const char *failed;		/* what failed */
 	struct tam_sample before, after;
@@ -52,14 +70,27 @@ struct tam_cmp_result {
 };
 
 /*
- * Run the scenario for alloc in a child process: allocate size bytes, count
- * the non-zero bytes, write every page (pausing delay_us after each) and
- * sample after every `every` bytes, free, allocate again and count the
- * non-zero bytes.  malloc and calloc run with glibc told to serve blocks from
- * the heap and never to trim it (mallopt M_MMAP_MAX 0, M_TRIM_THRESHOLD -1),
- * so the second block reuses the first one's memory.  Returns a result to
- * release with tam_compare_free(), or NULL with errno set when the child
- * could not be run; a failure inside the child is in ->err and ->failed.
+ * The scenario, in this process, for r->alloc and r->size: allocate the
+ * block (r->before and r->after bracket the call), count its non-zero
+ * bytes, write it a page at a time (pausing delay_us after each), free it,
+ * allocate it again and count the non-zero bytes.  It takes a sample right
+ * after reading the block (touched 0), after each page that reaches or
+ * passes a multiple of every, and after the last page, and hands each to
+ * on_row(r, row, arg), which returns 0 to go on.  malloc and calloc run with
+ * glibc told to serve blocks from the heap and never to trim it (mallopt
+ * M_MMAP_MAX 0, M_TRIM_THRESHOLD -1), so the second block reuses the first
+ * one's memory.  A failure is in r->err and r->failed.
+ */
+void tam_scenario(struct tam_cmp_result *r, uint64_t every, long delay_us,
+		  int (*on_row)(struct tam_cmp_result *r,
+				const struct tam_cmp_row *row, void *arg),
+		  void *arg);
+
+/*
+ * Run tam_scenario() for alloc in a child process, its samples kept in
+ * ->rows.  Returns a result to release with tam_compare_free(), or NULL with
+ * errno set when the child could not be run; a failure inside the child is
+ * in ->err and ->failed.
  */
 struct tam_cmp_result *tam_compare_run(enum tam_allocator alloc, uint64_t size,
 				       uint64_t every, long delay_us);

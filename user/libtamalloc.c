@@ -2,11 +2,21 @@
 /* libtamalloc: syscall wrappers with an mmap and /proc fallback. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "procstat.h"
 #include "tamalloc.h"
+
+/* The ABI's layouts, as kernel/tamalloc.c asserts them too. */
+_Static_assert(sizeof(struct tam_vm_stat) == 48, "struct tam_vm_stat layout");
+_Static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0,
+	       "struct tam_mem_stats layout");
 
 /* -1: not probed yet; 0: fallback; 1: kernel syscalls. */
 static int support = -1;
@@ -79,4 +89,128 @@ int tam_mem_stats(struct tam_mem_stats *out)
 			       (unsigned int)sizeof(*out), 0U) < 0 ? -1 : 0;
 #endif
 	return tam_mem_stats_proc(out);
+}
+
+const char *tam_source_name(enum tam_source src)
+{
+	switch (src) {
+	case TAM_SOURCE_SYSCALL:
+		return "syscall";
+	case TAM_SOURCE_PROC:
+		return "proc";
+	default:
+		return "auto";
+	}
+}
+
+/* The one place a source is chosen. */
+static int resolve(enum tam_source want, enum tam_source *src)
+{
+	if (want == TAM_SOURCE_PROC) {
+		*src = TAM_SOURCE_PROC;
+		return 0;
+	}
+	if (tam_kernel_support()) {
+		*src = TAM_SOURCE_SYSCALL;
+		return 0;
+	}
+	if (want == TAM_SOURCE_SYSCALL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	*src = TAM_SOURCE_PROC;
+	return 0;
+}
+
+/* Once resolved, SYSCALL means the kernel has them: tam_vm_stats() uses them. */
+static long vm_stats_from(enum tam_source src, pid_t pid,
+			  struct tam_vm_stat *buf, size_t count)
+{
+	return src == TAM_SOURCE_PROC ? tam_vm_stats_proc(pid, buf, count) :
+					tam_vm_stats(pid, buf, count);
+}
+
+/* Every process through vm_stats(0): grow the buffer until the list fits. */
+static int all_processes(struct tam_snapshot *snap)
+{
+	struct tam_vm_stat *buf = NULL, *nbuf;
+	size_t cap;
+	long n;
+
+	for (n = 4096;;) {
+		cap = (size_t)n + 64;
+		nbuf = realloc(buf, cap * sizeof(*buf));
+		if (!nbuf) {
+			free(buf);
+			return -1;
+		}
+		buf = nbuf;
+		n = vm_stats_from(snap->source, 0, buf, cap);
+		if (n < 0) {
+			free(buf);
+			return -1;
+		}
+		if ((size_t)n <= cap)
+			break;
+	}
+	snap->procs = buf;
+	snap->nr_procs = (size_t)n;
+	return 0;
+}
+
+static int given_processes(struct tam_snapshot *snap, const pid_t *pids,
+			   size_t nr_pids)
+{
+	size_t i;
+
+	snap->procs = calloc(nr_pids, sizeof(*snap->procs));
+	if (!snap->procs)
+		return -1;
+	snap->nr_procs = nr_pids;
+	for (i = 0; i < nr_pids; i++) {
+		if (vm_stats_from(snap->source, pids[i], &snap->procs[i], 1) == 1)
+			continue;
+		if (errno != ESRCH)
+			return -1;
+		memset(&snap->procs[i], 0, sizeof(snap->procs[i]));
+		snap->nr_missing++;
+	}
+	return 0;
+}
+
+int tam_snapshot(struct tam_snapshot *snap, enum tam_source want,
+		 unsigned int flags, const pid_t *pids, size_t nr_pids)
+{
+	struct sysinfo si;
+
+	memset(snap, 0, sizeof(*snap));
+	if (resolve(want, &snap->source))
+		return -1;
+	if (snap->source == TAM_SOURCE_PROC && (flags & TAM_SNAP_PROCS) &&
+	    !nr_pids)
+		return tam_proc_snapshot(&snap->procs, &snap->nr_procs,
+					 flags & TAM_SNAP_SYSTEM ?
+					 &snap->system : NULL);
+	if (flags & TAM_SNAP_SYSTEM) {
+		if (snap->source == TAM_SOURCE_PROC ?
+		    tam_mem_stats_proc(&snap->system) :
+		    tam_mem_stats(&snap->system))
+			return -1;
+	} else if (flags & TAM_SNAP_RAM) {
+		/* totalram: what mem_stats(2) and MemTotal give, without a walk. */
+		if (sysinfo(&si))
+			return -1;
+		snap->system.total_bytes = (uint64_t)si.totalram * si.mem_unit;
+	}
+	if (!(flags & TAM_SNAP_PROCS))
+		return 0;
+	return nr_pids ? given_processes(snap, pids, nr_pids) :
+			 all_processes(snap);
+}
+
+void tam_snapshot_release(struct tam_snapshot *snap)
+{
+	free(snap->procs);
+	snap->procs = NULL;
+	snap->nr_procs = snap->nr_missing = 0;
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memfields.h"
+#include "procstat.h"
 #include "tamalloc.h"
 
 /* Read a small /proc file under dirfd into buf (NUL-terminated). */
@@ -89,8 +91,8 @@ static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 	if (read_at(dirfd, "oom_score", buf, sizeof(buf)) < 0)
 		goto gone_close;
 	st->oom_score = strtoull(buf, NULL, 10);
-	st->reserved_bytes = (uint64_t)vm * 1024;
-	st->committed_bytes = (uint64_t)rss * 1024;
+	st->vm_size_bytes = (uint64_t)vm * 1024;
+	st->rss_bytes = (uint64_t)rss * 1024;
 	ret = 1;
 out:
 	close(dirfd);
@@ -113,8 +115,7 @@ static int is_pid_name(const char *s)
 }
 
 /* Call fn for every process with an mm, in /proc order.  Count or -1. */
-static long proc_walk(int procfd,
-		      void (*fn)(const struct tam_vm_stat *, long, void *),
+static long proc_walk(void (*fn)(const struct tam_vm_stat *, long, void *),
 		      void *arg)
 {
 	struct tam_vm_stat st;
@@ -123,7 +124,7 @@ static long proc_walk(int procfd,
 	DIR *dir;
 	int fd;
 
-	fd = dup(procfd);
+	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	dir = fdopendir(fd);
@@ -134,7 +135,7 @@ static long proc_walk(int procfd,
 	while ((de = readdir(dir))) {
 		if (!is_pid_name(de->d_name))
 			continue;
-		if (proc_fill(procfd, (pid_t)atol(de->d_name), &st) == 1)
+		if (proc_fill(dirfd(dir), (pid_t)atol(de->d_name), &st) == 1)
 			fn(&st, n++, arg);
 	}
 	closedir(dir);
@@ -165,17 +166,15 @@ long tam_vm_stats_proc(pid_t pid, struct tam_vm_stat *buf, size_t count)
 		errno = EINVAL;
 		return -1;
 	}
+	if (!pid)
+		return proc_walk(store, &a);
 	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return -1;
-	if (pid) {
-		r = proc_fill(procfd, pid, &st);
-		ret = r < 0 ? -1 : 1;
-		if (r >= 0 && count)
-			buf[0] = st;
-	} else {
-		ret = proc_walk(procfd, store, &a);
-	}
+	r = proc_fill(procfd, pid, &st);
+	ret = r < 0 ? -1 : 1;
+	if (r >= 0 && count)
+		buf[0] = st;
 	close(procfd);
 	return ret;
 }
@@ -185,59 +184,101 @@ static void sum(const struct tam_vm_stat *st, long i, void *arg)
 	struct tam_mem_stats *ms = arg;
 
 	(void)i;
-	ms->reserved_bytes += st->reserved_bytes;
-	ms->committed_bytes += st->committed_bytes;
+	ms->vm_size_bytes += st->vm_size_bytes;
+	ms->rss_bytes += st->rss_bytes;
 	ms->nr_processes++;
 }
 
-int tam_meminfo_proc(struct tam_mem_stats *out)
+/* The /proc/meminfo figures of *out, its sums left as they are. */
+static int meminfo_proc(struct tam_mem_stats *out)
 {
+#define KEY(field, key, name, help) \
+	{ key, offsetof(struct tam_mem_stats, field) },
 	static const struct {
-		const char *key;
+		const char *key;	/* NULL: a sum, not in meminfo */
 		size_t off;
-	} keys[] = {
-		{ "MemTotal", offsetof(struct tam_mem_stats, total_bytes) },
-		{ "MemFree", offsetof(struct tam_mem_stats, free_bytes) },
-		{ "MemAvailable", offsetof(struct tam_mem_stats, available_bytes) },
-		{ "Buffers", offsetof(struct tam_mem_stats, buffers_bytes) },
-		{ "Cached", offsetof(struct tam_mem_stats, cached_bytes) },
-		{ "Committed_AS", offsetof(struct tam_mem_stats, commit_charge_bytes) },
-		{ "CommitLimit", offsetof(struct tam_mem_stats, commit_limit_bytes) },
-	};
-	struct tam_mem_stats ms = { 0 };
+	} keys[] = { TAM_MEM_FIELDS(KEY) };
+#undef KEY
 	char buf[8192];
+	uint64_t v[sizeof(keys) / sizeof(keys[0])];
 	int64_t kb;
 	size_t i;
 
 	if (read_at(AT_FDCWD, "/proc/meminfo", buf, sizeof(buf)) < 0)
 		return -1;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!keys[i].key)
+			continue;
 		kb = field_kb(buf, keys[i].key);
 		if (kb < 0) {
 			errno = EPROTO;
 			return -1;
 		}
-		*(uint64_t *)((char *)&ms + keys[i].off) = (uint64_t)kb * 1024;
+		v[i] = (uint64_t)kb * 1024;
 	}
-	*out = ms;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].key)
+			memcpy((char *)out + keys[i].off, &v[i], sizeof(v[i]));
 	return 0;
 }
 
 int tam_mem_stats_proc(struct tam_mem_stats *out)
 {
 	struct tam_mem_stats ms = { 0 };
-	int procfd;
-	long n;
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0)
+	if (proc_walk(sum, &ms) < 0 || meminfo_proc(&ms))
 		return -1;
-	n = proc_walk(procfd, sum, &ms);
-	close(procfd);
-	if (n < 0 || tam_meminfo_proc(out))
+	*out = ms;
+	return 0;
+}
+
+/* A growing list of rows, for tam_proc_snapshot()'s walk. */
+struct list_arg {
+	struct tam_vm_stat *rows;
+	size_t cap;
+	int err;		/* ENOMEM once a row could not be kept */
+	struct tam_mem_stats *ms;
+};
+
+static void append(const struct tam_vm_stat *st, long i, void *arg)
+{
+	struct list_arg *a = arg;
+	struct tam_vm_stat *rows;
+
+	if (a->ms)
+		sum(st, i, a->ms);
+	if (a->err)
+		return;
+	if ((size_t)i == a->cap) {
+		rows = realloc(a->rows, (a->cap ? 2 * a->cap : 256) * sizeof(*rows));
+		if (!rows) {
+			a->err = ENOMEM;
+			return;
+		}
+		a->rows = rows;
+		a->cap = a->cap ? 2 * a->cap : 256;
+	}
+	a->rows[i] = *st;
+}
+
+int tam_proc_snapshot(struct tam_vm_stat **procs, size_t *nr,
+		      struct tam_mem_stats *ms)
+{
+	struct tam_mem_stats sums = { 0 };
+	struct list_arg a = { NULL, 0, 0, ms ? &sums : NULL };
+	long n = proc_walk(append, &a);
+
+	if (!a.err && n >= 0 && ms && meminfo_proc(&sums))
+		n = -1;
+	if (a.err || n < 0) {
+		if (a.err)
+			errno = a.err;
+		free(a.rows);
 		return -1;
-	out->reserved_bytes = ms.reserved_bytes;
-	out->committed_bytes = ms.committed_bytes;
-	out->nr_processes = ms.nr_processes;
+	}
+	if (ms)
+		*ms = sums;
+	*procs = a.rows;
+	*nr = (size_t)n;
 	return 0;
 }

@@ -57,13 +57,44 @@ int tam_mem_stats(struct tam_mem_stats *out);
 long tam_vm_stats_proc(pid_t pid, struct tam_vm_stat *buf, size_t count);
 int tam_mem_stats_proc(struct tam_mem_stats *out);
 
+/* Where statistics come from. */
+enum tam_source {
+	TAM_SOURCE_AUTO,	/* the syscalls when the kernel has them, else /proc */
+	TAM_SOURCE_SYSCALL,	/* vm_stats(2) and mem_stats(2) */
+	TAM_SOURCE_PROC,	/* /proc, as tam_vm_stats_proc() reads it */
+};
+
+/* "syscall" or "proc" ("auto" for TAM_SOURCE_AUTO). */
+const char *tam_source_name(enum tam_source src);
+
+/* What tam_snapshot() reads (flags). */
+#define TAM_SNAP_PROCS	0x1	/* the processes */
+#define TAM_SNAP_SYSTEM	0x2	/* all of struct tam_mem_stats */
+#define TAM_SNAP_RAM	0x4	/* only its total_bytes (no process walk) */
+
+/* The figures of one moment, from one source. */
+struct tam_snapshot {
+	enum tam_source source;		/* TAM_SOURCE_SYSCALL or _PROC: used */
+	struct tam_mem_stats system;	/* TAM_SNAP_SYSTEM or _RAM; else 0 */
+	struct tam_vm_stat *procs;	/* TAM_SNAP_PROCS: the rows */
+	size_t nr_procs;
+	size_t nr_missing;		/* rows of given pids that do not exist */
+};
+
 /*
- * Only the /proc/meminfo fields of struct tam_mem_stats, without the walk
- * over every process that reserved_bytes, committed_bytes and nr_processes
- * need (those are left 0): for a caller that walks with
- * tam_vm_stats_proc(0) anyway and can sum the list.  0, or -1 with errno.
+ * Read the figures flags asks for from want: TAM_SOURCE_AUTO takes the
+ * syscalls when the kernel has them and /proc otherwise, and snap->source
+ * says which; TAM_SOURCE_SYSCALL on a kernel without them fails with
+ * ENOSYS.  The processes are every process with an mm, in pid order
+ * (nr_pids 0), or the nr_pids processes of pids, in that order: the row of
+ * one that does not exist has pid 0 and counts in nr_missing.  With /proc,
+ * TAM_SNAP_PROCS | TAM_SNAP_SYSTEM over every process walks /proc once and
+ * takes the sums of the system figures from the rows.  0, or -1 with errno;
+ * release a snapshot with tam_snapshot_release() either way.
  */
-int tam_meminfo_proc(struct tam_mem_stats *out);
+int tam_snapshot(struct tam_snapshot *snap, enum tam_source want,
+		 unsigned int flags, const pid_t *pids, size_t nr_pids);
+void tam_snapshot_release(struct tam_snapshot *snap);
 
 #ifdef __cplusplus
 }

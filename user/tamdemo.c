@@ -17,8 +17,6 @@
 #include "tamalloc.h"
 #include "util.h"
 
-#define KIB(b)	((unsigned long long)((b) >> 10))
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -47,10 +45,85 @@ static void usage(FILE *f)
 "2 for a usage error.\n");
 }
 
-static void row(uint64_t touched, const struct tam_sample *s)
+/* A size in KiB, in a field of width w. */
+static void kib(int w, uint64_t bytes)
 {
-	printf("%10llu KiB %10llu KiB %10llu KiB %12llu KiB %9" PRIu64 "\n",
-	       KIB(touched), KIB(s->vm), KIB(s->rss), KIB(s->charge), s->oom);
+	char buf[TAM_SIZE_MAX];
+
+	tam_format_size(buf, bytes, TAM_UNIT_KIB, 0);
+	printf("%*s KiB ", w, buf);
+}
+
+/* The demo's samples as they come: row 0 first, with what came before it. */
+struct demo {
+	struct tam_cmp_row first, last;
+};
+
+static int print_row(struct tam_cmp_result *r, const struct tam_cmp_row *row,
+		     void *arg)
+{
+	struct demo *d = arg;
+
+	if (!row->touched) {
+		printf("tamdemo: tamalloc(%" PRIu64 ") = %p via %s\n", r->size,
+		       r->block, tam_kernel_support() ? "the tamalloc syscall" :
+		       "mmap(MAP_NORESERVE) (kernel lacks tamalloc)");
+		printf("tamdemo: right after the call: VmSize %+lld KiB, VmRSS %+lld KiB, Committed_AS %+lld KiB\n",
+		       (long long)(r->after.vm - r->before.vm) / 1024,
+		       (long long)(r->after.rss - r->before.rss) / 1024,
+		       (long long)(r->after.charge - r->before.charge) / 1024);
+		printf("tamdemo: read all %" PRIu64 " bytes: %s; VmRSS %+lld KiB after reading\n",
+		       r->size, r->nonzero_fresh ? "NOT all zero" : "every byte is 0",
+		       (long long)(row->s.rss - r->after.rss) / 1024);
+		printf("%14s %14s %14s %16s %9s\n", "touched", "VmSize", "VmRSS",
+		       "Committed_AS", "oom_score");
+		d->first = *row;
+	}
+	kib(10, row->touched);
+	kib(10, row->s.vm);
+	kib(10, row->s.rss);
+	kib(12, row->s.charge);
+	printf("%9" PRIu64 "\n", row->s.oom);
+	d->last = *row;
+	return 0;
+}
+
+/*
+ * The scenario with tamalloc alone, in this process, each sample printed
+ * as it is taken: the same samples as --compare's.
+ */
+static int demo(uint64_t size, uint64_t every, long delay)
+{
+	struct tam_cmp_result r = { .alloc = TAM_TAMALLOC, .size = size };
+	const struct tam_sample *a, *b;
+	struct demo d = { 0 };
+	int bad;
+
+	tam_scenario(&r, every, delay, print_row, &d);
+	if (r.err) {
+		if (!strcmp(r.failed, "allocating"))
+			fprintf(stderr, "tamdemo: tamalloc(%" PRIu64 "): %s\n", size,
+				strerror(r.err));
+		else
+			fprintf(stderr, "tamdemo: %s: %s\n", r.failed,
+				strerror(r.err));
+		return 1;
+	}
+	a = &d.first.s;
+	b = &d.last.s;
+	printf("tamdemo: while writing %" PRIu64 " KiB: VmSize %+lld KiB, VmRSS %+lld KiB, Committed_AS %+lld KiB\n",
+	       size >> 10, (long long)(b->vm - a->vm) / 1024,
+	       (long long)(b->rss - a->rss) / 1024,
+	       (long long)(b->charge - a->charge) / 1024);
+	bad = r.nonzero_fresh || r.nonzero_reused;
+	if (r.nonzero_reused)
+		printf("tamdemo: %" PRIu64 " bytes not 0 in a block allocated again\n",
+		       r.nonzero_reused);
+	if (b->vm != a->vm) {
+		printf("tamdemo: VmSize moved while pages were written\n");
+		bad = 1;
+	}
+	return bad;
 }
 
 /* --compare: the table, and the samples as CSV when csv is not NULL. */
@@ -127,12 +200,10 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	uint64_t size = 32 << 20, every = 0, off, page = sysconf(_SC_PAGESIZE);
-	struct tam_sample before, after_read, s, start;
+	uint64_t size = 32 << 20, every = 0, page = sysconf(_SC_PAGESIZE);
 	const char *csv = NULL;
 	long delay = 200;
-	unsigned char *p;
-	int c, bad = 0, cmp = 0;
+	int c, cmp = 0;
 
 	while ((c = getopt_long(argc, argv, "s:d:e:co:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -186,66 +257,5 @@ int main(int argc, char **argv)
 	if (cmp)
 		return compare(size, every, delay, csv);
 
-	if (tam_sample_self(&before))
-		goto stats_failed;
-	p = tamalloc(size);
-	if (!p) {
-		fprintf(stderr, "tamdemo: tamalloc(%" PRIu64 "): %s\n", size,
-			strerror(errno));
-		return 1;
-	}
-	printf("tamdemo: tamalloc(%" PRIu64 ") = %p via %s\n", size, (void *)p,
-	       tam_kernel_support() ? "the tamalloc syscall" :
-				      "mmap(MAP_NORESERVE) (kernel lacks tamalloc)");
-	if (tam_sample_self(&start))
-		goto stats_failed;
-	printf("tamdemo: right after the call: VmSize %+lld KiB, VmRSS %+lld KiB, Committed_AS %+lld KiB\n",
-	       (long long)(start.vm - before.vm) / 1024,
-	       (long long)(start.rss - before.rss) / 1024,
-	       (long long)(start.charge - before.charge) / 1024);
-
-	for (off = 0; off < size; off++)
-		if (p[off]) {
-			printf("tamdemo: byte %" PRIu64 " reads %u, not 0\n", off, p[off]);
-			bad = 1;
-			break;
-		}
-	if (tam_sample_self(&after_read))
-		goto stats_failed;
-	printf("tamdemo: read all %" PRIu64 " bytes: %s; VmRSS %+lld KiB after reading\n",
-	       size, bad ? "NOT all zero" : "every byte is 0",
-	       (long long)(after_read.rss - start.rss) / 1024);
-
-	printf("%14s %14s %14s %16s %9s\n", "touched", "VmSize", "VmRSS",
-	       "Committed_AS", "oom_score");
-	row(0, &after_read);
-	for (off = 0; off < size; off += page) {
-		struct timespec ts = { delay / 1000000, delay % 1000000 * 1000 };
-
-		p[off] = 1;
-		if (delay)
-			nanosleep(&ts, NULL);
-		if ((off + page) % every == 0 || off + page >= size) {
-			if (tam_sample_self(&s))
-				goto stats_failed;
-			row(off + page < size ? off + page : size, &s);
-		}
-	}
-	printf("tamdemo: while writing %llu KiB: VmSize %+lld KiB, VmRSS %+lld KiB, Committed_AS %+lld KiB\n",
-	       KIB(size), (long long)(s.vm - after_read.vm) / 1024,
-	       (long long)(s.rss - after_read.rss) / 1024,
-	       (long long)(s.charge - after_read.charge) / 1024);
-	if (s.vm != after_read.vm) {
-		printf("tamdemo: VmSize moved while pages were written\n");
-		bad = 1;
-	}
-	if (tamfree(p, size)) {
-		perror("tamdemo: tamfree");
-		return 1;
-	}
-	return bad;
-
-stats_failed:
-	fprintf(stderr, "tamdemo: reading memory statistics: %s\n", strerror(errno));
-	return 1;
+	return demo(size, every, delay);
 }

@@ -118,3 +118,93 @@ char *tam_format_fixed(double v, unsigned int prec, char *buf, size_t size)
 	*p = '\0';
 	return p;
 }
+
+int tam_parse_list(const char *list,
+		   int (*item)(const char *tok, size_t len, void *arg),
+		   void *arg)
+{
+	const char *p = list, *end;
+	int ret;
+
+	for (;;) {
+		end = strchrnul(p, ',');
+		ret = item(p, (size_t)(end - p), arg);
+		if (ret || !*end)
+			return ret;
+		p = end + 1;
+	}
+}
+
+char *tam_format_size(char *p, uint64_t bytes, enum tam_unit unit,
+		      unsigned int flags)
+{
+	static const char sfx[] = "KMGTPE";
+	double v = (double)bytes;
+	int i = -1;
+
+	switch (unit) {
+	case TAM_UNIT_BYTES:
+		p = tam_put_u64(p, bytes);
+		break;
+	case TAM_UNIT_KIB:
+		p = tam_put_u64(p, (bytes >> 10) + ((bytes & 1023) >= 512));
+		break;
+	case TAM_UNIT_MIB:
+		return tam_format_fixed(bytes / 1048576.0, 2, p, TAM_SIZE_MAX);
+	case TAM_UNIT_GIB:
+		return tam_format_fixed(bytes / 1073741824.0, 2, p, TAM_SIZE_MAX);
+	case TAM_UNIT_HUMAN:
+		while (v >= 1024 && i < (int)sizeof(sfx) - 2) {
+			v /= 1024;
+			i++;
+		}
+		if (i < 0) {
+			p = tam_put_u64(p, bytes);
+		} else {
+			p = tam_format_fixed(v, 1, p, TAM_SIZE_MAX - 5);
+			/* "32.0M" reads better as "32M" */
+			if (p[-2] == '.' && p[-1] == '0')
+				p -= 2;
+		}
+		if (flags & TAM_SIZE_IEC)
+			*p++ = ' ';
+		*p++ = i < 0 ? 'B' : sfx[i];
+		if ((flags & TAM_SIZE_IEC) && i >= 0)
+			p = stpcpy(p, "iB");
+		break;
+	}
+	*p = '\0';
+	return p;
+}
+
+void tam_md_table(FILE *f, const char *const *cells, size_t nrows,
+		  size_t ncols, const struct tam_md_col *cols)
+{
+	int width[16] = { 0 }, w;
+	size_t r, c;
+
+	if (ncols > sizeof(width) / sizeof(width[0]))
+		ncols = sizeof(width) / sizeof(width[0]);
+	for (c = 0; c < ncols; c++) {
+		width[c] = cols ? cols[c].width : 0;
+		for (r = 0; r < nrows; r++) {
+			w = (int)strlen(cells[r * ncols + c]);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++)
+			fprintf(f, !r || !cols || cols[c].left ? "| %-*s " : "| %*s ",
+				width[c], cells[r * ncols + c]);
+		fputs("|\n", f);
+		if (r)
+			continue;
+		for (c = 0; c < ncols; c++) {
+			fputc('|', f);
+			for (w = 0; w < width[c] + 2; w++)
+				fputc('-', f);
+		}
+		fputs("|\n", f);
+	}
+}

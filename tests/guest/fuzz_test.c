@@ -571,12 +571,12 @@ static void check_entry(struct fuzzer *f, const struct tam_vm_stat *st,
 	if (st->pid != info->tgid)
 		fail(f, "entry pid %d, want %d", st->pid, info->tgid);
 	if (info->has_mm == 0 &&
-	    (st->reserved_bytes || st->committed_bytes || st->oom_score))
+	    (st->vm_size_bytes || st->rss_bytes || st->oom_score))
 		fail(f, "no mm but %llu/%llu bytes, oom_score %llu",
-		     (unsigned long long)st->reserved_bytes,
-		     (unsigned long long)st->committed_bytes,
+		     (unsigned long long)st->vm_size_bytes,
+		     (unsigned long long)st->rss_bytes,
 		     (unsigned long long)st->oom_score);
-	if (info->has_mm == 1 && !st->reserved_bytes)
+	if (info->has_mm == 1 && !st->vm_size_bytes)
 		fail(f, "no reserved bytes");
 }
 
@@ -754,11 +754,11 @@ static void fuzz_mem_stats(struct fuzzer *f)
 	}
 	memcpy(&ms, (void *)b.p, sizeof(ms));
 	if (!ms.total_bytes || ms.free_bytes > ms.total_bytes ||
-	    !ms.nr_processes || !ms.reserved_bytes)
+	    !ms.nr_processes || !ms.vm_size_bytes)
 		fail(f, "total %llu free %llu reserved %llu processes %llu",
 		     (unsigned long long)ms.total_bytes,
 		     (unsigned long long)ms.free_bytes,
-		     (unsigned long long)ms.reserved_bytes,
+		     (unsigned long long)ms.vm_size_bytes,
 		     (unsigned long long)ms.nr_processes);
 	if (size > MS_SIZE &&
 	    memcmp((char *)b.p + MS_SIZE, zero_page, size - MS_SIZE))

@@ -31,8 +31,8 @@ struct progress {
 
 struct sample {
 	uint64_t written;
-	uint64_t reserved;	/* reserved_bytes */
-	uint64_t rss;		/* committed_bytes */
+	uint64_t reserved;	/* vm_size_bytes */
+	uint64_t rss;		/* rss_bytes */
 	uint64_t score;
 	uint64_t runner_up;	/* highest score of any other process */
 	pid_t runner_up_pid;
@@ -182,8 +182,8 @@ static int take_sample(pid_t child, struct tam_vm_stat *all,
 
 	if (sys_vm_stats(child, &st, 1, 0) != 1)
 		return -1;
-	s->reserved = st.reserved_bytes;
-	s->rss = st.committed_bytes;
+	s->reserved = st.vm_size_bytes;
+	s->rss = st.rss_bytes;
 	s->score = st.oom_score;
 	n = sys_vm_stats(0, all, MAX_PROCS, 0);
 	if (n < 0 || n > MAX_PROCS)

@@ -138,9 +138,9 @@ static void expect_matches_proc(struct __test_metadata *_metadata,
 	char comm[64];
 
 	EXPECT_EQ(pid_status_kb(st->pid, "VmSize") * 1024,
-		  (long long)st->reserved_bytes) TH_LOG("pid %d", st->pid);
+		  (long long)st->vm_size_bytes) TH_LOG("pid %d", st->pid);
 	EXPECT_EQ(pid_status_kb(st->pid, "VmRSS") * 1024,
-		  (long long)st->committed_bytes) TH_LOG("pid %d", st->pid);
+		  (long long)st->rss_bytes) TH_LOG("pid %d", st->pid);
 	EXPECT_EQ(pid_num(st->pid, "oom_score"), (long long)st->oom_score)
 		TH_LOG("pid %d", st->pid);
 	EXPECT_EQ(pid_num(st->pid, "oom_score_adj"), st->oom_score_adj)
@@ -162,8 +162,8 @@ TEST(abi_layout)
 	EXPECT_EQ(48, sizeof(struct tam_vm_stat));
 	EXPECT_EQ(0, offsetof(struct tam_vm_stat, pid));
 	EXPECT_EQ(4, offsetof(struct tam_vm_stat, oom_score_adj));
-	EXPECT_EQ(8, offsetof(struct tam_vm_stat, reserved_bytes));
-	EXPECT_EQ(16, offsetof(struct tam_vm_stat, committed_bytes));
+	EXPECT_EQ(8, offsetof(struct tam_vm_stat, vm_size_bytes));
+	EXPECT_EQ(16, offsetof(struct tam_vm_stat, rss_bytes));
 	EXPECT_EQ(24, offsetof(struct tam_vm_stat, oom_score));
 	EXPECT_EQ(32, offsetof(struct tam_vm_stat, comm));
 	EXPECT_EQ(TAM_MEM_STATS_SIZE_VER0, sizeof(struct tam_mem_stats));
@@ -187,8 +187,8 @@ TEST(children_match_proc)
 	/* Identical children but for the pages written: exact differences. */
 	for (i = 1; i < 4; i++) {
 		EXPECT_EQ((pages[i] - pages[0]) * PAGE,
-			  st[i].committed_bytes - st[0].committed_bytes);
-		EXPECT_EQ(st[0].reserved_bytes, st[i].reserved_bytes);
+			  st[i].rss_bytes - st[0].rss_bytes);
+		EXPECT_EQ(st[0].vm_size_bytes, st[i].vm_size_bytes);
 	}
 	for (i = 0; i < 4; i++)
 		child_stop(&c[i]);
@@ -205,11 +205,11 @@ TEST(self_matches_proc)
 	for (tries = 0; tries < 10; tries++) {
 		rss = self_kb("VmRSS");
 		ASSERT_EQ(1, vm_stats_one(getpid(), &st));
-		if (self_kb("VmRSS") == rss && (long long)st.committed_bytes == rss * 1024)
+		if (self_kb("VmRSS") == rss && (long long)st.rss_bytes == rss * 1024)
 			break;
 	}
 	ASSERT_LT(tries, 10);
-	EXPECT_EQ(self_kb("VmSize") * 1024, (long long)st.reserved_bytes);
+	EXPECT_EQ(self_kb("VmSize") * 1024, (long long)st.vm_size_bytes);
 	EXPECT_EQ(getpid(), st.pid);
 	EXPECT_EQ(read_num("/proc/self/oom_score"), (long long)st.oom_score);
 	EXPECT_EQ(read_num("/proc/self/oom_score_adj"), st.oom_score_adj);
@@ -382,7 +382,7 @@ TEST(thread_id_means_its_process)
 	ASSERT_NE(getpid(), tid);
 	ASSERT_EQ(1, vm_stats_one(tid, &st));
 	EXPECT_EQ(getpid(), st.pid);
-	EXPECT_GT(st.reserved_bytes, 0);
+	EXPECT_GT(st.vm_size_bytes, 0);
 }
 
 TEST(kernel_thread_reports_zeros)
@@ -394,8 +394,8 @@ TEST(kernel_thread_reports_zeros)
 	ASSERT_EQ(1, vm_stats_one(2, &st));
 	EXPECT_EQ(2, st.pid);
 	EXPECT_STREQ("kthreadd", st.comm);
-	EXPECT_EQ(0, st.reserved_bytes);
-	EXPECT_EQ(0, st.committed_bytes);
+	EXPECT_EQ(0, st.vm_size_bytes);
+	EXPECT_EQ(0, st.rss_bytes);
 	EXPECT_EQ(0, st.oom_score);
 	EXPECT_EQ(0, pid_num(2, "oom_score"));
 }
@@ -406,7 +406,7 @@ TEST(init_has_oom_score_0)
 
 	ASSERT_EQ(1, vm_stats_one(1, &st));
 	EXPECT_EQ(0, st.oom_score);
-	EXPECT_GT(st.reserved_bytes, 0);
+	EXPECT_GT(st.vm_size_bytes, 0);
 	expect_matches_proc(_metadata, &st);
 }
 
@@ -424,7 +424,7 @@ TEST(zombie_reports_zeros)
 	ASSERT_EQ(0, waitid(P_PID, child, &info, WEXITED | WNOWAIT));
 	ASSERT_EQ(1, vm_stats_one(child, &st));
 	EXPECT_EQ(child, st.pid);
-	EXPECT_EQ(0, st.reserved_bytes);
+	EXPECT_EQ(0, st.vm_size_bytes);
 	EXPECT_EQ(0, st.oom_score);
 	EXPECT_EQ(-1, pid_status_kb(child, "VmSize"));
 	waitpid(child, NULL, 0);
@@ -468,7 +468,7 @@ TEST(zombie_leader_with_live_threads)
 		usleep(1000);
 	ASSERT_EQ(1, vm_stats_one(child, &st));
 	EXPECT_EQ(child, st.pid);
-	EXPECT_GT(st.reserved_bytes, 0) TH_LOG("the live thread's mm is reported");
+	EXPECT_GT(st.vm_size_bytes, 0) TH_LOG("the live thread's mm is reported");
 	EXPECT_GT(st.oom_score, 0);
 	n = sys_vm_stats(0, NULL, 0, 0);
 	all = calloc(n + 8, sizeof(*all));
@@ -509,7 +509,7 @@ TEST(vfork_child_has_oom_score_0)
 	EXPECT_EQ(vchild, st.pid);
 	EXPECT_EQ(0, st.oom_score) TH_LOG("in_vfork() tasks are unkillable");
 	EXPECT_EQ(pid_num(vchild, "oom_score"), (long long)st.oom_score);
-	EXPECT_GT(st.reserved_bytes, 0);
+	EXPECT_GT(st.vm_size_bytes, 0);
 	kill(vchild, SIGKILL);
 	waitpid(helper, NULL, 0);
 }
@@ -545,8 +545,8 @@ TEST(oom_score_follows_adj_and_rss)
 	ASSERT_EQ(1, vm_stats_one(c.pid, &grown));
 	EXPECT_GT(grown.oom_score, mid.oom_score + 50);
 	/* Plus the child's first run of that code: text pages fault in. */
-	EXPECT_GE(grown.committed_bytes, mid.committed_bytes + 64 * MiB);
-	EXPECT_LE(grown.committed_bytes, mid.committed_bytes + 64 * MiB + 512 * KiB);
+	EXPECT_GE(grown.rss_bytes, mid.rss_bytes + 64 * MiB);
+	EXPECT_LE(grown.rss_bytes, mid.rss_bytes + 64 * MiB + 512 * KiB);
 	expect_matches_proc(_metadata, &grown);
 	child_stop(&c);
 }
@@ -566,22 +566,22 @@ TEST(mem_stats_matches_meminfo_and_sums)
 	ASSERT_EQ(sizeof(ms), sys_mem_stats(&ms, sizeof(ms), 0));
 	n = sys_vm_stats(0, all, n + 8, 0);
 	for (i = 0; i < n; i++) {
-		vm += all[i].reserved_bytes;
-		rss += all[i].committed_bytes;
+		vm += all[i].vm_size_bytes;
+		rss += all[i].rss_bytes;
 	}
 	EXPECT_EQ(n, (long)ms.nr_processes);
-	EXPECT_EQ(vm, ms.reserved_bytes);
-	EXPECT_LT(llabs((long long)(rss - ms.committed_bytes)), 256 * 1024);
+	EXPECT_EQ(vm, ms.vm_size_bytes);
+	EXPECT_LT(llabs((long long)(rss - ms.rss_bytes)), 256 * 1024);
 	EXPECT_EQ(meminfo_kb("MemTotal") * 1024, (long long)ms.total_bytes);
 	EXPECT_EQ(meminfo_kb("CommitLimit") * 1024, (long long)ms.commit_limit_bytes);
 	EXPECT_EQ(meminfo_kb("Buffers") * 1024, (long long)ms.buffers_bytes);
 	EXPECT_LT(llabs(meminfo_kb("MemFree") * 1024 - (long long)ms.free_bytes), 4 * MiB);
 	EXPECT_LT(llabs(meminfo_kb("MemAvailable") * 1024 - (long long)ms.available_bytes), 4 * MiB);
 	EXPECT_LT(llabs(meminfo_kb("Cached") * 1024 - (long long)ms.cached_bytes), 4 * MiB);
-	EXPECT_LT(llabs(meminfo_kb("Committed_AS") * 1024 - (long long)ms.commit_charge_bytes), 4 * MiB);
+	EXPECT_LT(llabs(meminfo_kb("Committed_AS") * 1024 - (long long)ms.committed_as_bytes), 4 * MiB);
 	EXPECT_LE(ms.free_bytes, ms.total_bytes);
 	/* Sums are page multiples converted once. */
-	EXPECT_EQ(0, ms.reserved_bytes % PAGE);
+	EXPECT_EQ(0, ms.vm_size_bytes % PAGE);
 	free(all);
 }
 
@@ -596,7 +596,7 @@ TEST(mem_stats_is_stable)
 		ASSERT_EQ(a.total_bytes, b.total_bytes);
 		ASSERT_EQ(a.commit_limit_bytes, b.commit_limit_bytes);
 		ASSERT_EQ(a.nr_processes, b.nr_processes);
-		ASSERT_EQ(a.reserved_bytes, b.reserved_bytes);
+		ASSERT_EQ(a.vm_size_bytes, b.vm_size_bytes);
 	}
 }
 
@@ -663,7 +663,7 @@ static int in_new_pid_ns(pid_t outer)
 	bad += n >= 2 && all[1].pid != c[0].pid;
 	bad += n >= 3 && all[2].pid != c[1].pid;
 	bad += c[0].pid != 2 || c[1].pid != 3;
-	bad += n >= 3 && all[2].committed_bytes - all[1].committed_bytes != PAGE;
+	bad += n >= 3 && all[2].rss_bytes - all[1].rss_bytes != PAGE;
 	/* A process visible only outside is not there. */
 	errno = 0;
 	bad += sys_vm_stats(outer, &st, 1, 0) != -1 || errno != ESRCH;

@@ -112,9 +112,9 @@ TEST(vm_stats_self_matches_proc)
 
 		memset(&st, 0xff, sizeof(st));
 		ASSERT_EQ(1, tam_vm_stats(getpid(), &st, 1));
-		if ((long long)st.committed_bytes == rss * 1024 &&
+		if ((long long)st.rss_bytes == rss * 1024 &&
 		    self_kb("VmRSS") == rss) {
-			EXPECT_EQ(vm * 1024, (long long)st.reserved_bytes);
+			EXPECT_EQ(vm * 1024, (long long)st.vm_size_bytes);
 			break;
 		}
 	}
@@ -177,7 +177,7 @@ TEST(vm_stats_all_truncates_and_counts)
 	ASSERT_LE(m, n + 64);
 	for (i = 0; i < m; i++) {
 		EXPECT_GT(all[i].pid, 0);
-		EXPECT_GT(all[i].reserved_bytes, 0);
+		EXPECT_GT(all[i].vm_size_bytes, 0);
 		if (i)
 			EXPECT_LT(all[i - 1].pid, all[i].pid);
 		self += all[i].pid == getpid();
@@ -197,8 +197,8 @@ TEST(mem_stats_matches_meminfo)
 	EXPECT_LE(ms.free_bytes, ms.total_bytes);
 	EXPECT_LE(ms.available_bytes, ms.total_bytes);
 	EXPECT_GT(ms.nr_processes, 0);
-	EXPECT_GE(ms.reserved_bytes, ms.committed_bytes);
-	EXPECT_GT(ms.committed_bytes, 0);
+	EXPECT_GE(ms.vm_size_bytes, ms.rss_bytes);
+	EXPECT_GT(ms.rss_bytes, 0);
 }
 
 TEST(parse_size)

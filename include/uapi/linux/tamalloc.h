@@ -24,6 +24,12 @@
  *
  * Every structure uses naturally aligned fixed-width fields and has no
  * implicit padding, so 32-bit and 64-bit callers share one layout.
+ *
+ * Each field is named after the /proc line it equals: vm_size_bytes is
+ * VmSize, rss_bytes VmRSS (resident memory), committed_as_bytes Committed_AS
+ * (the commit charge), so that resident memory and the commit charge cannot
+ * be taken for one another.  tamstat(1) and the documentation call VmSize
+ * "reserved" and VmRSS "committed"; the ABI keeps the kernel's names.
  */
 #ifndef _UAPI_LINUX_TAMALLOC_H
 #define _UAPI_LINUX_TAMALLOC_H
@@ -46,8 +52,8 @@
 struct tam_vm_stat {
 	__s32 pid;		/* tgid in the caller's pid namespace */
 	__s32 oom_score_adj;	/* -1000..1000 */
-	__u64 reserved_bytes;	/* VmSize */
-	__u64 committed_bytes;	/* VmRSS: anon + file + shmem */
+	__u64 vm_size_bytes;	/* VmSize */
+	__u64 rss_bytes;	/* VmRSS: anon + file + shmem */
 	__u64 oom_score;	/* /proc/PID/oom_score, 0..2000 */
 	char comm[16];		/* NUL-terminated */
 };
@@ -62,9 +68,9 @@ struct tam_mem_stats {
 	__u64 available_bytes;		/* MemAvailable */
 	__u64 buffers_bytes;		/* Buffers */
 	__u64 cached_bytes;		/* Cached */
-	__u64 reserved_bytes;		/* sum of VmSize over nr_processes */
-	__u64 committed_bytes;		/* sum of VmRSS over nr_processes */
-	__u64 commit_charge_bytes;	/* Committed_AS */
+	__u64 vm_size_bytes;		/* sum of VmSize over nr_processes */
+	__u64 rss_bytes;		/* sum of VmRSS over nr_processes */
+	__u64 committed_as_bytes;	/* Committed_AS */
 	__u64 commit_limit_bytes;	/* CommitLimit */
 	__u64 nr_processes;		/* processes in the sums */
 };
