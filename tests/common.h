@@ -28,6 +28,16 @@
 #define PAGE_ALIGN(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 
 /* Sysctls the tests change and restore (run-guest-tests checks they do). */
+/*
+ * In a test (or FIXTURE_SETUP) that changes sysctls, mounts, changes user
+ * or needs a capability: run by another user (the Debian guest runs the
+ * suite as tamuser too), it skips, saying why.
+ */
+#define SKIP_UNLESS_ROOT(why) do {					\
+	if (geteuid())							\
+		SKIP(return, "needs root: %s", why);			\
+} while (0)
+
 #define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
 #define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
 

@@ -25,6 +25,7 @@ TEST(mlockall_future_populates_at_once)
 	unsigned char *p;
 	size_t i;
 
+	SKIP_UNLESS_ROOT("16 MiB locked, more than a user's RLIMIT_MEMLOCK");
 	prefault_stack();
 	rss0 = self_kb("RssAnon");
 	lck0 = self_kb("VmLck");
@@ -60,6 +61,7 @@ TEST(mlockall_root_is_not_limited)
 	const size_t size = 4 * MiB;
 	long addr;
 
+	SKIP_UNLESS_ROOT("CAP_IPC_LOCK");
 	ASSERT_EQ(0, set_memlock(64 * KiB, 64 * KiB));
 	ASSERT_EQ(0, mlockall(MCL_FUTURE));
 	addr = sys_tamalloc(size);
@@ -116,6 +118,8 @@ FIXTURE_VARIANT_ADD(memlock, setuid) { .setuid = true };
 
 FIXTURE_SETUP(memlock)
 {
+	if (variant->setuid)
+		SKIP_UNLESS_ROOT("setuid(65534)");
 	/* Soft limit 0 for now, hard limit what the test raises it to. */
 	ASSERT_EQ(0, set_memlock(0, MEMLOCK_LIMIT));
 	if (variant->setuid) {
@@ -188,6 +192,7 @@ FIXTURE(map_count) {
 
 FIXTURE_SETUP(map_count)
 {
+	SKIP_UNLESS_ROOT("vm.max_map_count");
 	self->saved = read_num(MAX_MAP_COUNT);
 	ASSERT_GT(self->saved, 0);
 }
@@ -407,6 +412,7 @@ FIXTURE_VARIANT_ADD(modes, never) { .mode = 2 };
 
 FIXTURE_SETUP(modes)
 {
+	SKIP_UNLESS_ROOT("vm.overcommit_memory");
 	self->saved = read_num(OVERCOMMIT);
 	ASSERT_GE(self->saved, 0);
 	ASSERT_EQ(0, write_num(OVERCOMMIT, variant->mode));

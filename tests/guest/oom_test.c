@@ -147,6 +147,7 @@ FIXTURE_SETUP(oom)
 	struct tam_vm_stat me;
 
 	self->kmsg = -1;
+	SKIP_UNLESS_ROOT("vm.overcommit_memory, oom_score_adj -1000");
 	self->saved_overcommit = read_num(OVERCOMMIT);
 	ASSERT_GE(self->saved_overcommit, 0);
 	ASSERT_EQ(0, write_num(OVERCOMMIT, 0));

@@ -169,6 +169,7 @@ FIXTURE_VARIANT_ADD(view, no_proc) { NULL, false, false, ESRCH };
 
 FIXTURE_SETUP(view)
 {
+	SKIP_UNLESS_ROOT("mounts /proc, changes user");
 	self->got = calloc(MAXPIDS, sizeof(pid_t));
 	self->want = calloc(MAXPIDS, sizeof(pid_t));
 	ASSERT_NE(NULL, self->got);

@@ -519,6 +519,7 @@ TEST(oom_score_follows_adj_and_rss)
 	struct tam_vm_stat lo, mid, hi, grown;
 	struct child c;
 
+	SKIP_UNLESS_ROOT("oom_score_adj -1000 (CAP_SYS_RESOURCE)");
 	ASSERT_EQ(0, child_start(&c, 1000));
 	ASSERT_EQ(0, set_oom_adj(c.pid, -1000));
 	ASSERT_EQ(1, vm_stats_one(c.pid, &lo));
@@ -679,6 +680,7 @@ TEST(pid_namespace)
 	pid_t outer = getpid(), child;
 	int status;
 
+	SKIP_UNLESS_ROOT("unshare(CLONE_NEWPID)");
 	ASSERT_GT(outer, 3);
 	ASSERT_EQ(0, unshare(CLONE_NEWPID)) TH_LOG("%s", strerror(errno));
 	child = fork();
