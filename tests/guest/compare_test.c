@@ -25,6 +25,7 @@ FIXTURE_SETUP(compare)
 {
 	int a;
 
+	SKIP_UNLESS_ROOT("vm.overcommit_memory");
 	self->saved = read_num(OVERCOMMIT);
 	ASSERT_GE(self->saved, 0);
 	ASSERT_EQ(0, write_num(OVERCOMMIT, 0));

@@ -111,6 +111,7 @@ FIXTURE_SETUP(thp)
 
 	if (read_text(THP_ENABLED, mode, sizeof(mode)) < 0)
 		SKIP(return, "kernel without transparent hugepages");
+	SKIP_UNLESS_ROOT("transparent_hugepage/enabled");
 	open_br = strchr(mode, '[');
 	close_br = open_br ? strchr(open_br, ']') : NULL;
 	ASSERT_NE(NULL, close_br);
@@ -173,6 +174,7 @@ FIXTURE_VARIANT_ADD(overcommit, always) { .mode = 1 };
 
 FIXTURE_SETUP(overcommit)
 {
+	SKIP_UNLESS_ROOT("vm.overcommit_memory");
 	self->saved = read_num(OVERCOMMIT);
 	ASSERT_GE(self->saved, 0);
 	ASSERT_EQ(0, write_num(OVERCOMMIT, variant->mode));
@@ -229,6 +231,7 @@ FIXTURE(strict) {
 
 FIXTURE_SETUP(strict)
 {
+	SKIP_UNLESS_ROOT("vm.overcommit_memory");
 	self->saved = read_num(OVERCOMMIT);
 	ASSERT_EQ(0, write_num(OVERCOMMIT, 2));
 }
@@ -349,6 +352,7 @@ FIXTURE(map_count) {
 
 FIXTURE_SETUP(map_count)
 {
+	SKIP_UNLESS_ROOT("vm.max_map_count");
 	self->saved = read_num(MAX_MAP_COUNT);
 	ASSERT_GT(self->saved, 0);
 }
