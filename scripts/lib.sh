@@ -20,6 +20,18 @@ kernel_paths() {
 	fi
 }
 
+# copy_programs DEST DIR...: the executable files of each DIR (not below
+# it), flat into DEST: the guest's /usr/local/bin, in the initramfs and in
+# the Debian guest's test archive.
+copy_programs() {
+	local dest=$1 dir
+	shift
+	for dir in "$@"; do
+		[ -d "$dir" ] || continue
+		find "$dir" -maxdepth 1 -type f -perm -u+x -exec cp {} "$dest/" \;
+	done
+}
+
 # pack_cpio DIR: DIR as a newc cpio archive on stdout, the form an
 # initramfs takes: files in a stable order, all owned by root.
 pack_cpio() {

@@ -27,7 +27,6 @@
 #define PAGE	4096UL
 #define PAGE_ALIGN(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 
-/* Sysctls the tests change and restore (run-guest-tests checks they do). */
 /*
  * In a test (or FIXTURE_SETUP) that changes sysctls, mounts, changes user
  * or needs a capability: run by another user (the Debian guest runs the
@@ -38,6 +37,7 @@
 		SKIP(return, "needs root: %s", why);			\
 } while (0)
 
+/* Sysctls the tests change and restore (run-guest-tests checks they do). */
 #define OVERCOMMIT	"/proc/sys/vm/overcommit_memory"
 #define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
 
