@@ -41,9 +41,6 @@
 /* Processes visited per rcu_read_lock() section. */
 #define TAM_BATCH	32
 
-static_assert(sizeof(struct tam_vm_stat) == 48);
-static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0);
-
 /**
  * sys_tamalloc - map zero-filled anonymous memory without committing it
  * @size: bytes wanted; rounded up to a whole number of pages

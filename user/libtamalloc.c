@@ -13,7 +13,7 @@
 #include "procstat.h"
 #include "tamalloc.h"
 
-/* The ABI's layouts, as kernel/tamalloc.c asserts them too. */
+/* The ABI's layouts, as include/linux/tamalloc.h asserts them in the kernel. */
 _Static_assert(sizeof(struct tam_vm_stat) == 48, "struct tam_vm_stat layout");
 _Static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0,
 	       "struct tam_mem_stats layout");
