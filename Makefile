@@ -134,6 +134,16 @@ check: kernel kernels-matrix
 bench: images
 	scripts/vm-run --mem 4G --timeout 3600 -- tambench
 
+# The scale check of the walks: the churn test (tests/guest/stress_test.c)
+# with 32,000 idle processes on the debug kernel (KASAN, lockdep, kmemleak,
+# the soft-lockup and RCU-stall detectors); any kernel report fails it.
+# About 15 minutes under TCG, so not part of make test.
+STRESS_IDLE ?= 32000
+stress-scale: images-debug
+	scripts/vm-run --debug --mem 4G --timeout 3600 -- sh -c \
+		'echo 100000 >/proc/sys/kernel/pid_max && echo 100000 >/proc/sys/kernel/threads-max && \
+		TAM_STRESS_IDLE=$(STRESS_IDLE) TAM_STRESS_SECONDS=120 stress_test'
+
 plot: images
 	bench/plot-compare docs/compare.png
 
@@ -144,5 +154,5 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench plot clean distclean
+.PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
 .PHONY: deb image-debian test-distro

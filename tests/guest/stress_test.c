@@ -5,9 +5,12 @@
  * and lose threads and tamalloc, for TAM_STRESS_SECONDS (default 20).  Run
  * on the debug kernel, this is where KASAN, lockdep and the atomic-sleep
  * checks earn their keep; here it checks that every answer is well formed.
+ * TAM_STRESS_IDLE=N adds N idle processes first, so the walks are long
+ * (`make stress-scale`: 32,000 of them on the debug kernel).
  */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,10 +39,12 @@ static void fail(struct reader_result *r, const char *fmt, long a, long b)
 		snprintf(r->why, sizeof(r->why), fmt, a, b);
 }
 
+/* Entries a reader asks for: every process, with TAM_STRESS_IDLE too. */
+static unsigned int cap = 4096;
+
 static void *reader(void *arg)
 {
 	struct reader_result *r = arg;
-	const unsigned int cap = 4096;
 	struct tam_vm_stat *buf = calloc(cap, sizeof(*buf)), one;
 	struct tam_mem_stats ms;
 	unsigned int seed = (uintptr_t)arg;
@@ -150,20 +155,52 @@ static void churner(double seconds)
 
 FIXTURE(churn) {
 	double seconds;
+	pid_t *idle;
+	long nidle;
 };
 
 FIXTURE_SETUP(churn)
 {
 	const char *s = getenv("TAM_STRESS_SECONDS");
+	const char *n = getenv("TAM_STRESS_IDLE");
+	long i;
 
 	self->seconds = s ? atof(s) : 20;
+	self->nidle = n ? atol(n) : 0;
+	ASSERT_GE(self->nidle, 0);
+	ASSERT_LE(self->nidle, 1000000);
+	cap = 4096 + self->nidle;
+	self->idle = calloc(self->nidle + 1, sizeof(*self->idle));
+	ASSERT_NE(NULL, self->idle);
+	for (i = 0; i < self->nidle; i++) {
+		pid_t c = fork();
+
+		ASSERT_GE(c, 0) TH_LOG("fork after %ld idle processes", i);
+		if (!c) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		self->idle[i] = c;
+	}
+	if (self->nidle)
+		TH_LOG("%ld idle processes", self->nidle);
 }
 
 FIXTURE_TEARDOWN(churn)
 {
+	long i;
+
+	for (i = 0; i < self->nidle; i++)
+		if (self->idle[i] > 0)
+			kill(self->idle[i], SIGKILL);
+	for (i = 0; i < self->nidle; i++)
+		if (self->idle[i] > 0)
+			waitpid(self->idle[i], NULL, 0);
+	free(self->idle);
 }
 
-TEST_F_TIMEOUT(churn, readers_and_churn, 600)
+TEST_F_TIMEOUT(churn, readers_and_churn, 3000)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
 	struct reader_result res[16] = { 0 };
