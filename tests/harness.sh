@@ -35,7 +35,7 @@ make_mini() {
 }
 # same_as_tree: every overlay file of $mini is as in the built tree.
 same_as_tree() {
-	overlay_files | while read -r f; do
+	overlay_files_for "$ksrc" | while read -r f; do
 		cmp "$mini/${f%.patch}" "$ksrc/${f%.patch}" || exit 1
 	done
 }
