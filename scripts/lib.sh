@@ -47,6 +47,12 @@ kernel_paths() {
 # gcc-aarch64-linux-gnu cannot be installed beside gcc-multilib, and 7.x
 # needs LLVM 17 or newer.
 llvm_suffix=-19
+# User space for arm64, the same way: clang against Debian's cross libc
+# (libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross), linked with lld, and
+# LLVM's binutils (the host's ar and nm know x86 objects only).
+arm64_cc="clang$llvm_suffix --target=aarch64-linux-gnu"
+arm64_ldflags=-fuse-ld=lld
+arm64_ar=llvm-ar$llvm_suffix
 kmake_args() {
 	case $karch in
 	arm64) echo "ARCH=arm64 LLVM=$llvm_suffix" ;;
@@ -112,6 +118,8 @@ private_apt() {
 # uses when KVER is not set.
 tree_min=6.1 tree_max=7.3
 kvers="6.1 6.12 7.3" kver_default=6.12
+# The trees whose arm64 kernel make test boots (tests/run: guest-arm64-KVER).
+arm64_kvers="6.12 7.3"
 
 # overlay_files: the overlay's files, one path a line relative to the
 # repository: the kernel files copied into a tree and the PATH.patch diffs

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/audit.h>
 
 #include "tamalloc.h"
 
@@ -203,12 +204,20 @@ static inline void read_vm_rss(struct vm_rss *m)
  * returning and the child is gone; -1 if not (errno ENOENT: no such call).
  */
 struct traced_call {
-	uint32_t arch;
+	uint32_t arch;		/* TAM_AUDIT_ARCH for a call of this program */
 	uint64_t args[6];
 	int64_t rval;
 	int is_error;
 	int status;
 };
+
+#if defined(__i386__)
+#define TAM_AUDIT_ARCH	AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+#define TAM_AUDIT_ARCH	AUDIT_ARCH_AARCH64
+#else
+#define TAM_AUDIT_ARCH	AUDIT_ARCH_X86_64
+#endif
 
 static __attribute__((unused)) int trace_call(long nr, int (*fn)(void),
 					      struct traced_call *tc)
