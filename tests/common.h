@@ -22,6 +22,22 @@
 
 #include "tamalloc.h"
 
+/*
+ * A 64-bit task's address space: mappings without a hint end below
+ * 1 << TAM_VA_BITS, and TAM_TASK_SIZE is the first address above it that
+ * a user pointer cannot reach (x86_64: TASK_SIZE_MAX, which leaves out the
+ * last page below 1 << 47, even with LA57; arm64: TASK_SIZE of the 4 KiB,
+ * 48-bit kernel of config/arm64.config, and the mmap window of a 52-bit
+ * one).
+ */
+#if defined(__aarch64__)
+#define TAM_VA_BITS	48
+#define TAM_TASK_SIZE	(UINT64_C(1) << 48)
+#else
+#define TAM_VA_BITS	47
+#define TAM_TASK_SIZE	((UINT64_C(1) << 47) - 4096)
+#endif
+
 #define KiB	1024UL
 #define MiB	(1024 * KiB)
 #define GiB	(1024 * MiB)
