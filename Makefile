@@ -90,12 +90,14 @@ guest: selftests smartcols
 	@$(call user_make,guest32,STATIC=1 M32=1 guest-tests)
 
 # The arm64 guest's programs and tests (64-bit only), cross-built, with
-# libsmartcols cross-built the same way.
+# libsmartcols cross-built the same way; and the library's host test, which
+# tests/run's host suite runs under qemu-aarch64 (the host kernel lacks the
+# syscalls: the arm64 library's probe and fallback).
 smartcols-arm64: deps
 	@ARCH=arm64 scripts/smartcols $(BUILD)/smartcols-arm64
 
 guest-arm64: selftests smartcols-arm64
-	@$(call user_make,guest-arm64,STATIC=1 SMARTCOLS=$(BUILD)/smartcols-arm64 $(ARM64_CROSS) progs guest-tests)
+	@$(call user_make,guest-arm64,STATIC=1 SMARTCOLS=$(BUILD)/smartcols-arm64 $(ARM64_CROSS) progs guest-tests $(BUILD)/guest-arm64/tests/host/lib_test)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the tools, libtamalloc
 # (static and shared), its headers, tamalloc.pc and the man pages, built in
