@@ -12,9 +12,20 @@
 #
 # KVER=6.1|6.12|7.3 picks one of Debian's trees (default 6.12; make test
 # covers all three), KSRC=/path/to/linux uses your own tree (6.1 to 7.3).
+# ARCH=arm64 builds and boots an arm64 kernel and guest instead (run,
+# shell, test-guest, bench, kernel, images: cross-built with clang, booted
+# on qemu-system-aarch64); make test runs x86_64 and arm64 whatever ARCH
+# says.
 
 BUILD ?= $(CURDIR)/build
-export BUILD KVER KSRC
+export BUILD KVER KSRC ARCH
+# The guest's architecture (scripts/lib.sh: tam_arch): x86_64 or arm64.
+GUEST_ARCH := $(shell ARCH='$(ARCH)' bash -c '. scripts/lib.sh && tam_arch')
+ifeq ($(GUEST_ARCH),)
+$(error ARCH=$(ARCH): x86_64 (the default) or arm64)
+endif
+# arm64 user space: clang against Debian's cross libc, LLVM's archiver.
+ARM64_CROSS := $(shell bash -c '. scripts/lib.sh && echo "CC=\"$$arm64_cc\" XLDFLAGS=$$arm64_ldflags AR=$$arm64_ar"')
 # One user-space build serves every kernel: kselftest_harness.h comes from
 # KSRC, or else from Debian's default tree.
 KVER_DEFAULT := $(shell bash -c '. scripts/lib.sh && echo $$kver_default')
@@ -28,7 +39,7 @@ endif
 # and archiver runs, its log in $(BUILD)/NAME.log); one user-space build at
 # a time.
 user_make = mkdir -p $(BUILD) && flock $(BUILD)/.user.lock \
-	scripts/step "  BUILD   user space: $(1)" $(BUILD)/$(1).log "" '^(cc|gcc|ar) ' -- \
+	scripts/step "  BUILD   user space: $(1)" $(BUILD)/$(1).log "" '^(cc|gcc|clang[-0-9]*|ar|llvm-ar[-0-9]*) ' -- \
 	$(MAKE) --no-print-directory -f Makefile.user SELFTESTS=$(SELFTESTS) O=$(BUILD)/$(1) $(2)
 
 all: images
@@ -36,16 +47,28 @@ all: images
 deps:
 	@scripts/deps
 
-kernel: deps
-	@scripts/kbuild >/dev/null
+# The kernel of KVER (or KSRC) for ARCH.
+kernel: kernel-$(GUEST_ARCH)
+
+kernel-x86_64: deps
+	@ARCH=x86_64 scripts/kbuild >/dev/null
+
+kernel-arm64: deps
+	@ARCH=arm64 scripts/kbuild >/dev/null
 
 kernel-debug: deps
-	@scripts/kbuild --debug >/dev/null
+	@ARCH=x86_64 scripts/kbuild --debug >/dev/null
 
 # The kernels of the other trees that make test boots (none with KSRC=).
 kernels-matrix: deps
 	@$(if $(KSRC),true,for v in $$(scripts/ksource --others); do \
-		KVER=$$v scripts/kbuild >/dev/null || exit 1; done)
+		KVER=$$v ARCH=x86_64 scripts/kbuild >/dev/null || exit 1; done)
+
+# The arm64 kernels that make test boots: the trees of tests/run's
+# guest-arm64-KVER suites (scripts/lib.sh: arm64_kvers), or KSRC's.
+kernels-arm64: deps
+	@$(if $(KSRC),ARCH=arm64 scripts/kbuild >/dev/null,for v in $$(bash -c '. scripts/lib.sh && echo $$arm64_kvers'); do \
+		KVER=$$v ARCH=arm64 scripts/kbuild >/dev/null || exit 1; done)
 
 # The tree whose kselftest_harness.h the user-space build uses.
 selftests: deps
@@ -66,6 +89,16 @@ guest: selftests smartcols
 	@$(call user_make,guest,STATIC=1 SMARTCOLS=$(BUILD)/smartcols)
 	@$(call user_make,guest32,STATIC=1 M32=1 guest-tests)
 
+# The arm64 guest's programs and tests (64-bit only), cross-built, with
+# libsmartcols cross-built the same way; and the library's host test, which
+# tests/run's host suite runs under qemu-aarch64 (the host kernel lacks the
+# syscalls: the arm64 library's probe and fallback).
+smartcols-arm64: deps
+	@ARCH=arm64 scripts/smartcols $(BUILD)/smartcols-arm64
+
+guest-arm64: selftests smartcols-arm64
+	@$(call user_make,guest-arm64,STATIC=1 SMARTCOLS=$(BUILD)/smartcols-arm64 $(ARM64_CROSS) progs guest-tests $(BUILD)/guest-arm64/tests/host/lib_test)
+
 # make install [PREFIX=/usr/local] [DESTDIR=]: the tools, libtamalloc
 # (static and shared), its headers, tamalloc.pc and the man pages, built in
 # $(BUILD)/host; make uninstall (same PREFIX and DESTDIR) removes them again.
@@ -82,13 +115,22 @@ deb-tools: deps
 	@scripts/mkdeb-tools
 
 # The base initramfs: busybox, /init, our programs, the guest tests and the
-# example scripts.
-images: kernel guest
-	@scripts/mkinitramfs $(BUILD)/initramfs.cpio $(BUILD)/guest/bin \
+# example scripts; and the kernel to boot it, for ARCH.
+images: images-$(GUEST_ARCH)
+
+images-x86_64: kernel-x86_64 guest
+	@ARCH=x86_64 scripts/mkinitramfs $(BUILD)/initramfs.cpio $(BUILD)/guest/bin \
 		$(BUILD)/guest/tests/guest $(BUILD)/guest32/tests/guest \
 		tests/guest examples
 
-images-debug: images kernel-debug
+images-debug: images-x86_64 kernel-debug
+
+# arm64: Debian's busybox-static:arm64 (scripts/busybox), no 32-bit tests.
+initramfs-arm64: guest-arm64
+	@ARCH=arm64 scripts/mkinitramfs $(BUILD)/initramfs-arm64.cpio $(BUILD)/guest-arm64/bin \
+		$(BUILD)/guest-arm64/tests/guest tests/guest examples
+
+images-arm64: kernel-arm64 initramfs-arm64
 
 # Debian packages of the patched kernel into $(BUILD)/deb (scripts/kdeb):
 # the kernel of config/distro.config that boots the Debian guest, or with
@@ -99,16 +141,16 @@ deb: deps
 # The Debian 12 guest of `scripts/vm-run --distro` (scripts/debian-image):
 # the distro kernel's package, and tamalloc-tools when $(BUILD)/deb has it.
 image-debian: deps
-	@KCONFIG= LOCALMOD= scripts/kdeb >/dev/null
+	@KCONFIG= LOCALMOD= ARCH=x86_64 scripts/kdeb >/dev/null
 	@scripts/debian-image >/dev/null
 
 run: images
-	scripts/vm-run -- tamdemo
+	scripts/vm-run --arch $(GUEST_ARCH) -- tamdemo
 
 shell: images
-	scripts/vm-run --shell
+	scripts/vm-run --arch $(GUEST_ARCH) --shell
 
-test: images images-debug kernels-matrix host host-san deb-tools image-debian
+test: images-x86_64 images-debug kernels-matrix kernels-arm64 initramfs-arm64 host host-san deb-tools image-debian
 	@tests/run
 
 # The Debian 12 guest's suite alone (tests/distro/run-distro-tests):
@@ -127,12 +169,12 @@ patch: deps
 	@scripts/mkpatch --file
 
 # Static analysis only (also part of make test).
-check: kernel kernels-matrix
+check: kernel-x86_64 kernels-matrix
 	@scripts/check
 
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
 bench: images
-	scripts/vm-run --mem 4G --timeout 3600 -- tambench
+	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 3600 -- tambench
 
 # The scale check of the walks: the churn test (tests/guest/stress_test.c)
 # with 32,000 idle processes on the debug kernel (KASAN, lockdep, kmemleak,
@@ -151,10 +193,11 @@ plot: images
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/host-san $(BUILD)/guest $(BUILD)/guest32 \
-		$(BUILD)/initramfs.cpio
+		$(BUILD)/guest-arm64 $(BUILD)/initramfs.cpio $(BUILD)/initramfs-arm64.cpio
 
 distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
 .PHONY: deb image-debian test-distro
+.PHONY: kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64

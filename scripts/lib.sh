@@ -1,23 +1,63 @@
 # shellcheck shell=bash
 # Sourced by the scripts: where the kernel source and objects live.
 #
+# tam_arch: the architecture the kernel and guest are built for, from
+# $ARCH as the kernel spells it: x86_64 (the default; x86 and amd64 too)
+# or arm64 (aarch64 too).  Prints x86_64 or arm64; fails with a message
+# for anything else.
+tam_arch() {
+	case ${ARCH:-x86_64} in
+	x86_64 | x86 | amd64) echo x86_64 ;;
+	arm64 | aarch64) echo arm64 ;;
+	*) echo "ARCH=$ARCH: tamalloc builds for x86_64 (the default) or arm64" >&2; return 1 ;;
+	esac
+}
+
 # kernel_paths FLAVOR sets ksrc (the source tree), kname (what names it in
-# messages) and obj (the object folder of FLAVOR: min, debug, distro).  The tree
-# is $KSRC when that is set, else Debian's linux-source-$KVER (one of
+# messages), karch ($(tam_arch)), obj (the object folder of FLAVOR: min,
+# debug, distro) and kimage (the kernel image the build leaves in it).  The
+# tree is $KSRC when that is set, else Debian's linux-source-$KVER (one of
 # $kvers; $kver_default when unset) as scripts/ksource unpacks it in
 # $build/linux-$KVER.  Objects: $build/obj-$KVER-FLAVOR, or for KSRC
-# $build/obj-FLAVOR- with a suffix naming the tree.
+# $build/obj-FLAVOR- with a suffix naming the tree; for arm64 -arm64 comes
+# before FLAVOR (obj-6.12-arm64-min), so one tree serves both.
 kernel_paths() {
+	local a=
+	karch=$(tam_arch) || return 1
+	[ "$karch" = x86_64 ] || a=$karch-
 	if [ -n "${KSRC:-}" ]; then
 		ksrc=$(cd "$KSRC" 2>/dev/null && pwd) ||
 			{ echo "KSRC=$KSRC: no such folder" >&2; return 1; }
 		kname=$ksrc
-		obj=$build/obj-$1-$(printf %s "$ksrc" | md5sum | cut -c1-8)
+		obj=$build/obj-$a$1-$(printf %s "$ksrc" | md5sum | cut -c1-8)
 	else
 		kname=linux-${KVER:-$kver_default}
 		ksrc=$build/$kname
-		obj=$build/obj-${KVER:-$kver_default}-$1
+		obj=$build/obj-${KVER:-$kver_default}-$a$1
 	fi
+	case $karch in
+	arm64) kimage=$obj/arch/arm64/boot/Image ;;
+	*) kimage=$obj/arch/x86/boot/bzImage ;;
+	esac
+}
+
+# kmake_args: the arguments that name the architecture and toolchain on
+# every make of a kernel tree, for $karch (kernel_paths).  arm64 is
+# cross-built with clang and LLVM 19 (scripts/deps): Debian 12's
+# gcc-aarch64-linux-gnu cannot be installed beside gcc-multilib, and 7.x
+# needs LLVM 17 or newer.
+llvm_suffix=-19
+# User space for arm64, the same way: clang against Debian's cross libc
+# (libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross), linked with lld, and
+# LLVM's binutils (the host's ar and nm know x86 objects only).
+arm64_cc="clang$llvm_suffix --target=aarch64-linux-gnu"
+arm64_ldflags=-fuse-ld=lld
+arm64_ar=llvm-ar$llvm_suffix
+kmake_args() {
+	case $karch in
+	arm64) echo "ARCH=arm64 LLVM=$llvm_suffix" ;;
+	*) echo "ARCH=x86_64" ;;
+	esac
 }
 
 # copy_programs DEST DIR...: the executable files of each DIR (not below
@@ -78,14 +118,43 @@ private_apt() {
 # uses when KVER is not set.
 tree_min=6.1 tree_max=7.3
 kvers="6.1 6.12 7.3" kver_default=6.12
+# The trees whose arm64 kernel make test boots (tests/run: guest-arm64-KVER).
+arm64_kvers="6.12 7.3"
 
 # overlay_files: the overlay's files, one path a line relative to the
 # repository: the kernel files copied into a tree and the PATH.patch diffs
-# of kernel files, from the folders that mirror the kernel's.
+# of kernel files, from the folders that mirror the kernel's, and the
+# patches in scripts/ (scripts/syscall.tbl.patch: the kernel's scripts/
+# folder is also the name of the repository's own).
 overlay_files() {
 	(cd "$top" && for d in arch fs include init kernel mm; do
 		if [ -d "$d" ]; then find "$d" -type f; fi
-	done | LC_ALL=C sort)
+	done
+	find scripts -maxdepth 1 -name '*.patch' -type f) | LC_ALL=C sort
+}
+
+# overlay_files_for KSRC: the overlay's files that apply to the tree KSRC,
+# by what the tree itself is, not its version number.  How arm64 numbers
+# its syscalls is the one difference:
+#   - a tree with scripts/syscall.tbl (6.11 on) generates arm64's table
+#     from it: scripts/syscall.tbl.patch adds the entries under a private
+#     ABI, which arch/arm64/kernel/Makefile.syscalls.patch lists for arm64
+#     (as memfd_secret's), so the other generic architectures leave them out;
+#   - a tree without it (6.1 to 6.10) takes arm64's numbers from
+#     include/uapi/asm-generic/unistd.h, with a hand-set __NR_syscalls:
+#     arch/arm64/include/uapi/asm/unistd.h.patch adds them after that
+#     header's include, for arm64 alone.
+# scripts/overlay, scripts/mkpatch and tests/harness.sh all ask this.
+overlay_files_for() {
+	local generic=0
+	[ -f "$1/scripts/syscall.tbl" ] && generic=1
+	overlay_files | while read -r f; do
+		case $generic:$f in
+		0:scripts/syscall.tbl.patch | 0:arch/arm64/kernel/Makefile.syscalls.patch) ;;
+		1:arch/arm64/include/uapi/asm/unistd.h.patch) ;;
+		*) echo "$f" ;;
+		esac
+	done
 }
 
 # tree_version KSRC: print KSRC's kernel version (6.12.117), or fail with a

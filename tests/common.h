@@ -18,8 +18,25 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/audit.h>
 
 #include "tamalloc.h"
+
+/*
+ * A 64-bit task's address space: mappings without a hint end below
+ * 1 << TAM_VA_BITS, and TAM_TASK_SIZE is the first address above it that
+ * a user pointer cannot reach (x86_64: TASK_SIZE_MAX, which leaves out the
+ * last page below 1 << 47, even with LA57; arm64: TASK_SIZE of the 4 KiB,
+ * 48-bit kernel of config/arm64.config, and the mmap window of a 52-bit
+ * one).
+ */
+#if defined(__aarch64__)
+#define TAM_VA_BITS	48
+#define TAM_TASK_SIZE	(UINT64_C(1) << 48)
+#else
+#define TAM_VA_BITS	47
+#define TAM_TASK_SIZE	((UINT64_C(1) << 47) - 4096)
+#endif
 
 #define KiB	1024UL
 #define MiB	(1024 * KiB)
@@ -203,12 +220,20 @@ static inline void read_vm_rss(struct vm_rss *m)
  * returning and the child is gone; -1 if not (errno ENOENT: no such call).
  */
 struct traced_call {
-	uint32_t arch;
+	uint32_t arch;		/* TAM_AUDIT_ARCH for a call of this program */
 	uint64_t args[6];
 	int64_t rval;
 	int is_error;
 	int status;
 };
+
+#if defined(__i386__)
+#define TAM_AUDIT_ARCH	AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+#define TAM_AUDIT_ARCH	AUDIT_ARCH_AARCH64
+#else
+#define TAM_AUDIT_ARCH	AUDIT_ARCH_X86_64
+#endif
 
 static __attribute__((unused)) int trace_call(long nr, int (*fn)(void),
 					      struct traced_call *tc)

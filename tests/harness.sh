@@ -4,7 +4,6 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
-vmrun=$top/scripts/vm-run
 # shellcheck source=tests/tap.sh
 . "$top/tests/tap.sh"
 tmp=$(mktemp -d)
@@ -35,7 +34,7 @@ make_mini() {
 }
 # same_as_tree: every overlay file of $mini is as in the built tree.
 same_as_tree() {
-	overlay_files | while read -r f; do
+	overlay_files_for "$ksrc" | while read -r f; do
 		cmp "$mini/${f%.patch}" "$ksrc/${f%.patch}" || exit 1
 	done
 }
@@ -169,48 +168,60 @@ check "a step updates one line in place on a terminal" step_on_terminal
 check "a step prints plain start and end lines into a log" step_in_log
 check "a failed step shows the last lines of its log and the log's path" step_shows_error
 
-# --- vm-run
-exit_status() { local rc=0; "$vmrun" -- sh -c 'exit 7' || rc=$?; [ $rc = 7 ]; }
+# --- vm-run, on x86_64 and, when its kernel and initramfs are built (make
+# test builds them), on arm64: the same statuses, output and checks.
+exit_status() { local rc=0; "${vmrun[@]}" -- sh -c 'exit 7' || rc=$?; [ $rc = 7 ]; }
 output_exact() {
-	"$vmrun" -- printf 'a b\n\tc\n' >"$tmp/o" || return 1
+	"${vmrun[@]}" -- printf 'a b\n\tc\n' >"$tmp/o" || return 1
 	printf 'a b\n\tc\n' | cmp - "$tmp/o"
 }
 args_quoted() {
-	[ "$("$vmrun" -- sh -c 'echo "$#:$1"' argv0 'x  y' z)" = "2:x  y" ]
+	[ "$("${vmrun[@]}" -- sh -c 'echo "$#:$1"' argv0 'x  y' z)" = "2:x  y" ]
 }
 added_file() {
 	echo "hello $$" >"$tmp/greeting.txt"
-	[ "$("$vmrun" --add "$tmp/greeting.txt" -- cat /greeting.txt)" = "hello $$" ]
+	[ "$("${vmrun[@]}" --add "$tmp/greeting.txt" -- cat /greeting.txt)" = "hello $$" ]
 }
 mem_and_cpus() {
 	local out
-	[ "$("$vmrun" -- nproc)" = 2 ] || { echo "default guest has not 2 CPUs"; return 1; }
-	out=$("$vmrun" --mem 256M --cpus 1 -- sh -c 'grep MemTotal /proc/meminfo; nproc') || return 1
+	[ "$("${vmrun[@]}" -- nproc)" = 2 ] || { echo "default guest has not 2 CPUs"; return 1; }
+	out=$("${vmrun[@]}" --mem 256M --cpus 1 -- sh -c 'grep MemTotal /proc/meminfo; nproc') || return 1
 	echo "$out"
 	echo "$out" | grep -q '^1$' && [ "$(echo "$out" | awk '/MemTotal/ {print $2}')" -lt 262144 ]
 }
 hang_times_out() {
 	local rc=0 start=$SECONDS
-	"$vmrun" --timeout 5 -- sleep 600 || rc=$?
+	"${vmrun[@]}" --timeout 5 -- sleep 600 || rc=$?
 	[ $rc = 124 ] && [ $((SECONDS - start)) -lt 60 ]
 }
 report_fails_run() {
 	local rc=0
-	"$vmrun" -- sh -c 'echo "WARNING: CPU: 0 PID: 1 at test/harness.c:1 fake+0x0" >/dev/kmsg' || rc=$?
+	"${vmrun[@]}" -- sh -c 'echo "WARNING: CPU: 0 PID: 1 at test/harness.c:1 fake+0x0" >/dev/kmsg' || rc=$?
 	[ $rc = 125 ]
 }
 panic_fails_run() {
 	local rc=0
-	"$vmrun" -- sh -c 'echo c >/proc/sysrq-trigger; sleep 5' || rc=$?
+	"${vmrun[@]}" -- sh -c 'echo c >/proc/sysrq-trigger; sleep 5' || rc=$?
 	[ $rc = 125 ]
 }
-check "vm-run exits with the command's status" exit_status
-check "vm-run streams output unchanged" output_exact
-check "vm-run keeps arguments intact" args_quoted
-check "vm-run --add puts a file in the guest" added_file
-check "vm-run --mem and --cpus size the guest" mem_and_cpus
-check "vm-run kills a hung guest (124)" hang_times_out
-check "vm-run fails on a kernel WARNING (125)" report_fails_run
-check "vm-run fails on a kernel panic (125)" panic_fails_run
+vmrun_checks() {	# ARCH
+	vmrun=("$top/scripts/vm-run" --arch "$1")
+	sfx=
+	[ "$1" = x86_64 ] || sfx=" ($1)"
+	check "vm-run exits with the command's status$sfx" exit_status
+	check "vm-run streams output unchanged$sfx" output_exact
+	check "vm-run keeps arguments intact$sfx" args_quoted
+	check "vm-run --add puts a file in the guest$sfx" added_file
+	check "vm-run --mem and --cpus size the guest$sfx" mem_and_cpus
+	check "vm-run kills a hung guest (124)$sfx" hang_times_out
+	check "vm-run fails on a kernel WARNING (125)$sfx" report_fails_run
+	check "vm-run fails on a kernel panic (125)$sfx" panic_fails_run
+}
+vmrun_checks x86_64
+if [ -f "$build/initramfs-arm64.cpio" ] && (ARCH=arm64 kernel_paths min && [ -f "$kimage" ]); then
+	vmrun_checks arm64
+else
+	skip "vm-run on arm64: no arm64 kernel or initramfs (ARCH=arm64 make images)"
+fi
 
 tap_done

@@ -19,7 +19,9 @@
  * tamalloc syscall takes one argument, syscall(__NR_tamalloc, size), and no
  * flags; vm_stats and mem_stats take a flags argument that must be 0.
  */
-#if !defined(__NR_tamalloc) && (defined(__x86_64__) && !defined(__ILP32__) || defined(__i386__))
+#if !defined(__NR_tamalloc) && \
+	(defined(__x86_64__) && !defined(__ILP32__) || defined(__i386__) || \
+	 defined(__aarch64__) && !defined(__ILP32__))
 #define __NR_tamalloc	1000
 #define __NR_vm_stats	1001
 #define __NR_mem_stats	1002

@@ -51,8 +51,8 @@
 
 #if SIZE_MAX > 0xffffffffUL
 #define LP64		1
-/* No hint address: mappings stay below the 47-bit window, even with LA57. */
-#define TASK_LIMIT	((UINT64_C(1) << 47) - PAGE)
+/* No hint address: mappings stay below TAM_TASK_SIZE (tests/common.h). */
+#define TASK_LIMIT	TAM_TASK_SIZE
 #else
 #define LP64		0
 /* A 32-bit task's TASK_SIZE on a 64-bit kernel. */
@@ -281,7 +281,12 @@ static void gen_buf(struct fuzzer *f, struct ubuf *b)
 {
 	static const uintptr_t kernel[] = {
 		(uintptr_t)-4096, (uintptr_t)-4095, (uintptr_t)-1,
-#if LP64
+#if LP64 && defined(__aarch64__)
+		(uintptr_t)0xffff000000000000ULL,	/* the linear map */
+		(uintptr_t)0xffff800080000000ULL,	/* the kernel image */
+		(uintptr_t)0x0001000000000000ULL,	/* TASK_SIZE */
+		(uintptr_t)0x0100000000000000ULL,	/* a tag, untagged ABI */
+#elif LP64
 		(uintptr_t)0xffff888000000000ULL,
 		(uintptr_t)0xffffffff81000000ULL,
 		(uintptr_t)0xffffffffff600000ULL,	/* vsyscall */
@@ -437,7 +442,7 @@ static size_t gen_size(struct fuzzer *f)
 #endif
 	case 5:
 #if LP64
-		return ((size_t)1 << 47) + d * ((r2 & 4) ? PAGE : 1);
+		return ((size_t)1 << TAM_VA_BITS) + d * ((r2 & 4) ? PAGE : 1);
 #else
 		return (size_t)TASK_LIMIT + d * PAGE;
 #endif

@@ -6,16 +6,16 @@
  *
  *   x86_64: syscall,   rax = 1000, rdi = size, rsi rdx r10 r8 r9 = junk
  *   i386:   int $0x80, eax = 1000, ebx = size, ecx edx esi edi ebp = junk
+ *   arm64:  svc #0,    x8 = 1000,  x0 = size,  x1 x2 x3 x4 x5 = junk
  *
  * Makefile.user builds it at -O0 (junk_regs_O0_test) and at -O2
- * (junk_regs_O2_test), 64-bit and 32-bit (-m32).  kernel_sees_the_junk
+ * (junk_regs_O2_test), 64-bit and 32-bit (-m32) on x86, 64-bit on arm64.  kernel_sees_the_junk
  * checks through ptrace that the kernel found exactly these values in its
  * argument registers, so the other tests cannot pass with clean registers.
  */
 #include <limits.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <linux/audit.h>
 
 #include "kselftest_harness.h"
 #include "common.h"
@@ -45,10 +45,12 @@ static const unsigned long no_junk[5];
 /*
  * The raw result: an address, or -errno.  The asm takes only the struct's
  * address, in the register the result comes back in, and loads every
- * argument register itself, the number last.  On i386 six registers for the
- * arguments would leave the compiler none to spare, and ebp (the frame
- * pointer at -O0) and ebx (the PIC register) cannot be operands anyway: it
- * saves and restores the callee-saved ones around the call.
+ * argument register itself, the number last (on arm64 the size last: the
+ * address comes in x0, which is also the first argument register).  On
+ * i386 six registers for the arguments would leave the compiler none to
+ * spare, and ebp (the frame pointer at -O0) and ebx (the PIC register)
+ * cannot be operands anyway: it saves and restores the callee-saved ones
+ * around the call.
  */
 static long raw_syscall(const struct raw_call *c)
 {
@@ -86,8 +88,23 @@ static long raw_syscall(const struct raw_call *c)
 		     : "=a"(ret)
 		     : "0"(c)
 		     : "ecx", "edx", "memory");
+#elif defined(__aarch64__)
+	register long x0 asm("x0") = (long)c;
+
+	asm volatile("ldr x8, [x0]\n\t"	/* nr */
+		     "ldr x1, [x0, #16]\n\t"
+		     "ldr x2, [x0, #24]\n\t"
+		     "ldr x3, [x0, #32]\n\t"
+		     "ldr x4, [x0, #40]\n\t"
+		     "ldr x5, [x0, #48]\n\t"	/* arg[5] */
+		     "ldr x0, [x0, #8]\n\t"	/* arg[0]: size, last */
+		     "svc #0"
+		     : "+r"(x0)
+		     :
+		     : "x1", "x2", "x3", "x4", "x5", "x8", "memory");
+	ret = x0;
 #else
-#error "x86_64 and i386 only"
+#error "x86_64, i386 and arm64 only"
 #endif
 	return ret;
 }
@@ -187,11 +204,7 @@ TEST(kernel_sees_the_junk)
 
 	ASSERT_EQ(0, trace_call(__NR_tamalloc, child_raw_tamalloc, &tc))
 		TH_LOG("tracing the child: %s", strerror(errno));
-#ifdef __i386__
-	EXPECT_EQ(AUDIT_ARCH_I386, tc.arch);
-#else
-	EXPECT_EQ(AUDIT_ARCH_X86_64, tc.arch);
-#endif
+	EXPECT_EQ(TAM_AUDIT_ARCH, tc.arch);
 	EXPECT_EQ(3 * PAGE, tc.args[0]);
 	/* A 32-bit caller's registers are 32 bits wide: compare those. */
 	for (i = 0; i < 5; i++)

@@ -303,7 +303,8 @@ TEST(too_large_is_enomem)
 	static const size_t sizes[] = {
 		SIZE_MAX, SIZE_MAX - PAGE + 2,
 #if SIZE_MAX > 0xffffffffUL
-		SIZE_MAX / 2 + 1, (size_t)1 << 47, ((size_t)1 << 47) + PAGE,
+		SIZE_MAX / 2 + 1, (size_t)1 << TAM_VA_BITS,
+		((size_t)1 << TAM_VA_BITS) + PAGE,
 #else
 		/* A 32-bit task's TASK_SIZE is 4 GiB - 8 KiB. */
 		0xffffe000u, 0xfffff000u,

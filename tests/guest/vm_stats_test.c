@@ -585,10 +585,10 @@ TEST(mem_stats_matches_meminfo_and_sums)
 	EXPECT_EQ(meminfo_kb("MemTotal") * 1024, (long long)ms.total_bytes);
 	EXPECT_EQ(meminfo_kb("CommitLimit") * 1024, (long long)ms.commit_limit_bytes);
 	EXPECT_EQ(meminfo_kb("Buffers") * 1024, (long long)ms.buffers_bytes);
-	EXPECT_LT(llabs(meminfo_kb("MemFree") * 1024 - (long long)ms.free_bytes), 4 * MiB);
-	EXPECT_LT(llabs(meminfo_kb("MemAvailable") * 1024 - (long long)ms.available_bytes), 4 * MiB);
-	EXPECT_LT(llabs(meminfo_kb("Cached") * 1024 - (long long)ms.cached_bytes), 4 * MiB);
-	EXPECT_LT(llabs(meminfo_kb("Committed_AS") * 1024 - (long long)ms.committed_as_bytes), 4 * MiB);
+	EXPECT_LT(llabs(meminfo_kb("MemFree") * 1024 - (long long)ms.free_bytes), (long long)(4 * MiB));
+	EXPECT_LT(llabs(meminfo_kb("MemAvailable") * 1024 - (long long)ms.available_bytes), (long long)(4 * MiB));
+	EXPECT_LT(llabs(meminfo_kb("Cached") * 1024 - (long long)ms.cached_bytes), (long long)(4 * MiB));
+	EXPECT_LT(llabs(meminfo_kb("Committed_AS") * 1024 - (long long)ms.committed_as_bytes), (long long)(4 * MiB));
 	EXPECT_LE(ms.free_bytes, ms.total_bytes);
 	/* Sums are page multiples converted once. */
 	EXPECT_EQ(0, ms.vm_size_bytes % PAGE);

@@ -3,7 +3,7 @@
  * tamalloc(2), vm_stats(2) and mem_stats(2): lazily zeroed allocations and
  * reserved/committed memory statistics.
  *
- * Syscall numbers (x86_64 and i386 alike):
+ * Syscall numbers (x86_64, i386 and arm64 alike):
  *
  *	1000  tamalloc(size_t size)
  *	1001  vm_stats(pid_t pid, struct tam_vm_stat *buf, unsigned int count,
@@ -19,7 +19,9 @@
  * At 1000 an unpatched kernel of any version answers ENOSYS for decades, so
  * user space can probe for support safely; the only cost is a sparse syscall
  * table (gaps are sys_ni_syscall).  The x86_64 entries use the "64" ABI: x32
- * dispatch stops at 548, so x32 callers get ENOSYS.  Nothing here is assigned
+ * dispatch stops at 548, so x32 callers get ENOSYS.  arm64 has them under a
+ * private ABI of scripts/syscall.tbl (before 6.11: in its uapi unistd.h),
+ * so the other generic architectures do not.  Nothing here is assigned
  * by upstream; the numbers would change if the calls were ever merged.
  *
  * Every structure uses naturally aligned fixed-width fields and has no
