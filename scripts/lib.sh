@@ -157,7 +157,7 @@ overlay_files_for() {
 	done
 }
 
-# tree_version KSRC: print KSRC's kernel version (6.12.117), or fail with a
+# tree_version KSRC: print KSRC's kernel version (6.12.118), or fail with a
 # message when KSRC is not a kernel tree or its version is outside
 # $tree_min..$tree_max.
 tree_version() {
