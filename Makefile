@@ -173,8 +173,10 @@ check: kernel-x86_64 kernels-matrix
 	@scripts/check
 
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
+# ICOUNT=1: every time is a count of guest instructions (scripts/vm-run
+# --icount), which does not depend on how busy the host is.
 bench: images
-	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 3600 -- tambench
+	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 3600 $(if $(filter 1,$(ICOUNT)),--icount) -- tambench $(TAMBENCH_ARGS)
 
 # The scale check of the walks: the churn test (tests/guest/stress_test.c)
 # with 32,000 idle processes on the debug kernel (KASAN, lockdep, kmemleak,

@@ -204,6 +204,16 @@ panic_fails_run() {
 	"${vmrun[@]}" -- sh -c 'echo c >/proc/sysrq-trigger; sleep 5' || rc=$?
 	[ $rc = 125 ]
 }
+# --icount: the guest's clock is virtual time, counted in instructions, so
+# an idle guest's sleep passes at once on the host (sleep=off).
+icount_clock() {
+	local out start=$SECONDS
+	out=$("${vmrun[@]}" --icount -- sh -c \
+		'a=$(cut -d" " -f1 /proc/uptime); sleep 60; b=$(cut -d" " -f1 /proc/uptime); echo "$a $b"') || return 1
+	echo "guest uptime before and after sleep 60: $out; host seconds: $((SECONDS - start))"
+	awk -v o="$out" 'BEGIN { split(o, t, " "); exit !(t[2] - t[1] >= 60) }' &&
+		[ $((SECONDS - start)) -lt 45 ]
+}
 vmrun_checks() {	# ARCH
 	vmrun=("$top/scripts/vm-run" --arch "$1")
 	sfx=
@@ -216,6 +226,7 @@ vmrun_checks() {	# ARCH
 	check "vm-run kills a hung guest (124)$sfx" hang_times_out
 	check "vm-run fails on a kernel WARNING (125)$sfx" report_fails_run
 	check "vm-run fails on a kernel panic (125)$sfx" panic_fails_run
+	check "vm-run --icount runs the guest on virtual time$sfx" icount_clock
 }
 vmrun_checks x86_64
 if [ -f "$build/initramfs-arm64.cpio" ] && (ARCH=arm64 kernel_paths min && [ -f "$kimage" ]); then
