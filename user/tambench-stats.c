@@ -47,7 +47,24 @@ static void raise_sysctl(const char *path, long want)
 	printf("(%s raised from %ld to %ld)\n", path, now, want);
 }
 
-/* Fork until there are n idle children; returns how many there are. */
+static void kill_idle(pid_t *pids, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+}
+
+/* Room left for ps and tamstat when fork() stops short of N. */
+#define SPARE_PIDS	64
+
+/*
+ * Fork until there are n idle children; returns how many there are.  When
+ * fork() fails first (pid_max, threads-max), SPARE_PIDS children are let
+ * go again, so that the commands measured next can start.
+ */
 static long spawn_idle(pid_t *pids, long have, long n)
 {
 	pid_t pid;
@@ -56,8 +73,12 @@ static long spawn_idle(pid_t *pids, long have, long n)
 	for (; have < n; have++) {
 		pid = fork();
 		if (pid < 0) {
-			fprintf(stderr, "tambench: fork after %ld children: %s\n",
-				have, strerror(errno));
+			long keep = have > SPARE_PIDS ? have - SPARE_PIDS : 0;
+
+			fprintf(stderr, "tambench: fork after %ld children: %s; measuring with %ld\n",
+				have, strerror(errno), keep);
+			kill_idle(pids + keep, have - keep);
+			have = keep;
 			break;
 		}
 		if (pid == 0) {
@@ -70,30 +91,25 @@ static long spawn_idle(pid_t *pids, long have, long n)
 	return have;
 }
 
-static void kill_idle(pid_t *pids, long n)
-{
-	long i;
-
-	for (i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
-	for (i = 0; i < n; i++)
-		waitpid(pids[i], NULL, 0);
-}
-
-/* Run argv with its output to /dev/null; its exit status or -1. */
+/*
+ * Run argv with its output to /dev/null; its exit status, or -1 with errno
+ * set when it could not be started.
+ */
 static int run_quiet(char *const argv[])
 {
 	posix_spawn_file_actions_t fa;
-	int status = -1;
+	int status = -1, err;
 	pid_t pid;
 
 	if (posix_spawn_file_actions_init(&fa))
 		return -1;
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (!posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) &&
-	    waitpid(pid, &status, 0) == pid)
+	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	if (!err && waitpid(pid, &status, 0) == pid)
 		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	posix_spawn_file_actions_destroy(&fa);
+	if (err)
+		errno = err;
 	return status;
 }
 
@@ -211,8 +227,13 @@ static void bench_tamstat(long n, unsigned int reps)
 
 	printf("\n### tamstat at N=%ld\n\n", n);
 	st = run_quiet(probe_argv);
-	if (st == 127 || st < 0) {
+	if (st == 127 || (st < 0 && errno == ENOENT)) {
 		printf("tamstat is not installed in this guest: measurement skipped.\n");
+		return;
+	}
+	if (st < 0) {
+		printf("tamstat could not be started (%s): measurement skipped.\n",
+		       strerror(errno));
 		return;
 	}
 	if (run_quiet(sys_argv) || run_quiet(proc_argv)) {
