@@ -138,6 +138,11 @@ images-arm64: kernel-arm64 initramfs-arm64
 deb: deps
 	@scripts/kdeb >/dev/null
 
+# The config make deb would build (the same KCONFIG=, LOCALMOD=, LSMOD=),
+# made without compiling anything; prints its path.
+deb-config: deps
+	@scripts/kdeb --config
+
 # The Debian 12 guest of `scripts/vm-run --distro` (scripts/debian-image):
 # the distro kernel's package, and tamalloc-tools when $(BUILD)/deb has it.
 image-debian: deps
@@ -201,5 +206,5 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
-.PHONY: deb image-debian test-distro
+.PHONY: deb deb-config image-debian test-distro
 .PHONY: kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
