@@ -135,6 +135,40 @@ else
 fi
 kernel_paths min
 
+# --- make deb's config (scripts/kdeb --config: the config steps, no build)
+kdeb_missing_config() {
+	local rc=0
+	KCONFIG=$tmp/no-such-config "$top/scripts/kdeb" --config 2>"$tmp/err" || rc=$?
+	cat "$tmp/err"
+	[ $rc != 0 ] && grep -q 'no-such-config: no such file' "$tmp/err"
+}
+kdeb_not_a_config() {
+	local rc=0
+	printf 'hello\n' >"$tmp/notes.txt"
+	KCONFIG=$tmp/notes.txt "$top/scripts/kdeb" --config 2>"$tmp/err" || rc=$?
+	cat "$tmp/err"
+	[ $rc != 0 ] && grep -q 'is not a kernel config' "$tmp/err"
+}
+# The README's command for Debian's full config, with LSMOD= relative and on
+# make's command line: localmodconfig must keep the listed modules only.
+kdeb_localmod() {
+	local dcfg cfg mods
+	dcfg=$("$top/scripts/debian-config" 6.12) || return 1
+	cfg=$(make -s -C "$top" deb-config KCONFIG="$dcfg" LOCALMOD=1 LSMOD=config/qemu-guest.lsmod | tail -n 1) || return 1
+	mods=$(grep -c '=m$' "$cfg")
+	echo "$cfg: $mods modules (Debian's config: $(grep -c '=m$' "$dcfg"))"
+	grep -qx 'CONFIG_TAMALLOC_SYSCALLS=y' "$cfg" && grep -qx 'CONFIG_DEBUG_INFO_NONE=y' "$cfg" &&
+		grep -qE '^CONFIG_VIRTIO_BLK=[ym]$' "$cfg" && grep -qE '^CONFIG_EXT4_FS=[ym]$' "$cfg" &&
+		[ "$mods" -le 100 ]
+}
+check "make deb stops on a KCONFIG= that does not exist" kdeb_missing_config
+check "make deb stops on a KCONFIG= that is not a kernel config" kdeb_not_a_config
+if [ -z "${KSRC:-}" ]; then
+	check "make deb-config LOCALMOD=1 LSMOD=FILE trims Debian's config to FILE's modules" kdeb_localmod
+else
+	skip "Debian's 6.12 config with localmodconfig: KSRC= is another tree"
+fi
+
 # --- progress display (scripts/lib.sh: step)
 # A fake build: three kbuild-style lines, a second apart.
 printf '%s\n' 'for i in 1 2 3; do echo "  CC      obj$i.o"; sleep 1; done' >"$tmp/fake-build"
