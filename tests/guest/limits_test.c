@@ -332,6 +332,15 @@ static long long free_kb(void)
 	return pages * (PAGE / KiB);
 }
 
+/* Whether pid 1 is systemd (the Debian guest), not the initramfs's init. */
+static int under_systemd(void)
+{
+	char comm[32];
+
+	return read_text("/proc/1/comm", comm, sizeof(comm)) > 0 &&
+	       !strcmp(comm, "systemd\n");
+}
+
 FIXTURE(leak) {
 };
 
@@ -370,6 +379,14 @@ TEST_F_TIMEOUT(leak, free_memory_comes_back, 180)
 	const size_t size = (debug ? 32 : 16) * MiB;
 	const int rounds = debug ? 4 : 10;
 	const long long tolerance = debug ? 4096 : 512;
+	/*
+	 * Beside systemd's services (the Debian guest) free memory dips while
+	 * the rounds run for reasons of their own: -2028 KiB in one run that
+	 * ended at +52 KiB.  The lowest point gets 8 MiB there; a leak of a
+	 * tenth of each child's pages still takes it 16 MiB down, and the end
+	 * point keeps the tight bound.
+	 */
+	const long long dip = under_systemd() ? 8192 : tolerance;
 	long long free0, free1, lowest, now, mf0, mf1;
 	int i;
 
@@ -389,7 +406,7 @@ TEST_F_TIMEOUT(leak, free_memory_comes_back, 180)
 	TH_LOG("free (zones + per-CPU lists) %lld KiB before, %lld KiB after %d x %zu MiB: %+lld KiB, lowest %+lld KiB; MemFree alone %+lld KiB",
 	       free0, free1, rounds, size / MiB, free1 - free0, lowest - free0, mf1 - mf0);
 	EXPECT_LT(llabs(free1 - free0), tolerance);
-	EXPECT_LT(free0 - lowest, tolerance);
+	EXPECT_LT(free0 - lowest, dip);
 }
 
 /*
