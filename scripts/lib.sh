@@ -41,6 +41,47 @@ kernel_paths() {
 	esac
 }
 
+# The machine's cache, shared by every clone and build folder of this
+# user: $TAM_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/tamalloc.  It holds
+# only what cannot go stale unnoticed: the compiler cache (ccache hashes
+# every input of a compile), downloaded packages (named by their version)
+# and the Debian image's base (named by its package list and archive,
+# and rebuilt when older than tam_cache_days).  TAM_CACHE=/some/empty/dir
+# measures a bare machine; `rm -rf` of the folder is always safe.
+tam_cache=${TAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tamalloc}
+tam_cache_days=14
+
+# ccache_env: export the settings under which kernel objects hit across
+# object folders and fresh clones (scripts/kbuild, scripts/kdeb):
+#   - base_dir: a clone's build folder, so that the absolute paths on a
+#     compile's command line (O=, the source tree, -I) become relative to
+#     the object folder, the same in every clone;
+#   - hash_dir off: with -g the working folder would be hashed otherwise;
+#   - sloppiness: kbuild writes generated headers (autoconf.h, ...) just
+#     before the compiles that include them, which would turn direct mode
+#     off for the whole build; their contents are still hashed;
+#     time_macros: __DATE__ and __TIME__ appear in no object we build
+#     (init/version.c takes the time as a -D from compile.h, which is
+#     hashed).
+# The cache lives in $tam_cache/ccache; 10 GiB hold the seven kernels of
+# make test several times over.
+ccache_env() {
+	export CCACHE_DIR=$tam_cache/ccache CCACHE_BASEDIR=$build CCACHE_NOHASHDIR=1 \
+		CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros \
+		CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+	mkdir -p "$CCACHE_DIR"
+}
+
+# ccache_stats: this cache's counters as "hits misses" (direct and
+# preprocessed hits; misses), for the hit rate of one run (tests/run).
+ccache_stats() {
+	ccache_env
+	ccache --print-stats 2>/dev/null | awk '
+		$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 }
+		$1 == "cache_miss" { m += $2 }
+		END { print h + 0, m + 0 }'
+}
+
 # kmake_args: the arguments that name the architecture and toolchain on
 # every make of a kernel tree, for $karch (kernel_paths).  arm64 is
 # cross-built with clang and LLVM 19 (scripts/deps): Debian 12's
@@ -53,10 +94,14 @@ llvm_suffix=-19
 arm64_cc="clang$llvm_suffix --target=aarch64-linux-gnu"
 arm64_ldflags=-fuse-ld=lld
 arm64_ar=llvm-ar$llvm_suffix
+# Both compile through ccache (ccache_env), as Debian's /usr/lib/ccache
+# names the compilers; TAM_CCACHE=0 builds without it.
 kmake_args() {
+	local cc=/usr/lib/ccache/
+	[ "${TAM_CCACHE:-1}" != 0 ] && [ -x "${cc}gcc" ] || cc=
 	case $karch in
-	arm64) echo "ARCH=arm64 LLVM=$llvm_suffix" ;;
-	*) echo "ARCH=x86_64" ;;
+	arm64) echo "ARCH=arm64 LLVM=$llvm_suffix CC=${cc}clang$llvm_suffix" ;;
+	*) echo "ARCH=x86_64 CC=${cc}gcc" ;;
 	esac
 }
 

@@ -265,6 +265,51 @@ vmrun_checks() {	# ARCH
 	check "vm-run fails on a kernel panic (125)$sfx" panic_fails_run
 	check "vm-run --icount runs the guest on virtual time$sfx" icount_clock
 }
+# --- the build cache and make test's budget (scripts/lib.sh: ccache_env,
+# scripts/budget), in a cache of the test's own
+# A compile as kbuild makes it (absolute source and include paths, the
+# macro prefix map, -g) in one clone's object folder, then in another
+# clone's: the second must be answered from the cache.
+ccache_across_clones() {
+	local b h0 m0 h1 m1
+	[ -x /usr/lib/ccache/gcc ] || { echo "no /usr/lib/ccache/gcc: run scripts/deps"; return 1; }
+	for b in "$tmp/clone1/build" "$tmp/clone2/build"; do
+		mkdir -p "$b/linux/include" "$b/obj"
+		echo '#define TAM_ANSWER 42' >"$b/linux/include/answer.h"
+		printf '#include "answer.h"\nint answer(void) { return TAM_ANSWER; }\nconst char *file(void) { return __FILE__; }\n' >"$b/linux/a.c"
+	done
+	read -r h0 m0 < <(tam_cache=$tmp/cache build=$tmp/clone1/build ccache_stats)
+	for b in "$tmp/clone1/build" "$tmp/clone2/build"; do
+		(cd "$b/obj" && tam_cache=$tmp/cache build=$b && ccache_env &&
+			/usr/lib/ccache/gcc -I"$b/linux/include" -fmacro-prefix-map="$b/linux/=" -g -O2 \
+				-c "$b/linux/a.c" -o a.o) || return 1
+	done
+	read -r h1 m1 < <(tam_cache=$tmp/cache build=$tmp/clone1/build ccache_stats)
+	echo "hits $((h1 - h0)), misses $((m1 - m0))"
+	[ $((h1 - h0)) = 1 ] && [ $((m1 - m0)) = 1 ]
+}
+check "ccache: a kernel-style compile in a second clone hits the first's cache" ccache_across_clones
+# budget_says BEGIN END SUITE-SECS PATTERN: scripts/budget report on those
+# marks ("epoch hits misses") prints a line matching PATTERN.
+budget_says() {
+	mkdir -p "$tmp/budget"
+	echo "$1" >"$tmp/budget/build.begin"
+	echo "$2" >"$tmp/budget/build.end"
+	touch -d '1 minute ago' "$tmp/budget/build.begin"
+	"$top/scripts/budget" report "$tmp/budget" "$3" 75:30 | tee /dev/stderr | grep -qE "$4"
+}
+check "budget: a bare run of 80 minutes is over the 75 by 5:00" budget_says \
+	"1000 7 3" "4600 7 503" 1200 '^budget: OVER by 5:00: 80:00 of 75:00 \(bare'
+check "budget: a warm run of 20 minutes is within 30, with the cache's hit rate" budget_says \
+	"1000 0 0" "1600 490 10" 600 '^build 10:00 \(ccache answered 490 of 500 compiles \(98%\)\).*total 20:00'
+check "budget: a warm run of 20 minutes is held to 30" budget_says \
+	"1000 0 0" "1600 490 10" 600 '^budget: 20:00 of 30:00 \(warm cache'
+no_marks() {
+	rm -rf "$tmp/budget" && mkdir -p "$tmp/budget" &&
+		"$top/scripts/budget" report "$tmp/budget" 61 75:30 | grep -qx 'build: not measured (tests/run without make test); suites 1:01'
+}
+check "budget: tests/run alone does not claim a build time" no_marks
+
 vmrun_checks x86_64
 if [ -f "$build/initramfs-arm64.cpio" ] && (ARCH=arm64 kernel_paths min && [ -f "$kimage" ]); then
 	vmrun_checks arm64
