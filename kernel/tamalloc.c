@@ -10,8 +10,10 @@
  * whose /proc/PID/status it could read, by the rule and the mount options of
  * the procfs instance it has at /proc (see tam_view_get()).
  *
- * Locking: processes are visited under rcu_read_lock() in bounded batches,
- * in pid order of the caller's pid namespace (as /proc readdir does).  Each
+ * Locking: processes are visited under rcu_read_lock() in batches of at most
+ * TAM_BATCH pids (of processes and threads alike, so that a process with a
+ * million threads does not stretch one section), in pid order of the
+ * caller's pid namespace (as /proc readdir does).  Each
  * mm is read under task_lock() of a live thread (find_lock_task_mm(), as the
  * OOM killer's dump_task() does), so no mm reference is taken and nothing
  * sleeps under RCU.  Results are gathered in a kernel buffer of at most
@@ -25,6 +27,7 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/oom.h>
+#include <linux/overflow.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
@@ -37,9 +40,8 @@
 #include <linux/tamalloc.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
-#include <linux/xarray.h>
 
-/* Processes visited per rcu_read_lock() section. */
+/* Pids, of processes and threads alike, visited per rcu_read_lock() section. */
 #define TAM_BATCH	32
 
 /**
@@ -217,7 +219,7 @@ static void tam_view_put(struct tam_view *v)
  * opening it gives, as errno: -ESRCH where /proc hides the pid
  * (hidepid=invisible, ptraceable: -ENOENT there), -EPERM where it lists
  * the pid but refuses its files (hidepid=noaccess).  The check is /proc's
- * own, has_pid_permissions() with PTRACE_MODE_READ_FSCREDS, so gid=,
+ * own (proc_pid_status_access()), with PTRACE_MODE_READ_FSCREDS, so gid=,
  * CAP_SYS_PTRACE and the ptrace rules (and LSMs such as Yama) count as
  * there.  Under rcu_read_lock(): ptrace_may_access() takes only
  * task_lock(), and get_robust_list() calls it so too.
@@ -227,16 +229,14 @@ static int tam_may_read(const struct tam_view *v, struct task_struct *task)
 	if (!v->fs_info)
 		return ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) ?
 		       0 : -ESRCH;
-	if (has_pid_permissions(v->fs_info, task, HIDEPID_NO_ACCESS))
-		return 0;
-	return v->fs_info->hide_pid == HIDEPID_NO_ACCESS ? -EPERM : -ESRCH;
+	return proc_pid_status_access(v->fs_info, task);
 }
 
 /* Cursor over the processes of a pid namespace, in pid order. */
 struct tam_iter {
 	struct pid_namespace *ns;
 	const struct tam_view *view;
-	unsigned long nr;	/* the next pid to look at */
+	int nr;			/* the next pid to look at */
 };
 
 /* What tam_walk_processes() does with each process and each batch. */
@@ -247,55 +247,40 @@ struct tam_walk_ops {
 
 /*
  * Call @ops->visit(task, @arg) for each process the caller may see
- * (tam_may_read()), in pid order, under rcu_read_lock() in batches of
- * TAM_BATCH processes; after each batch, out of the RCU section,
- * @ops->flush(@arg) if given.  Returns the first non-zero value of
- * @ops->flush, or 0.
+ * (tam_may_read()), in pid order.  The pids are taken TAM_BATCH at a time
+ * (find_ge_pids(): thread pids count too, so the work in one section is
+ * bounded whatever the processes are), each batch under rcu_read_lock();
+ * after each batch, out of the RCU section, @ops->flush(@arg) if given.
  *
- * The pids are read from the namespace's IDR, as find_ge_pid() reads them
- * for /proc's readdir, but with one xa_state per batch that moves from slot
- * to slot: find_ge_pid() descends from the root for every pid, which was
- * 15% of what vm_stats(0) spent on each process (7.3, 1000 processes).
- * Under RCU the tree's nodes stay valid and a node being freed shows a
- * retry entry; pids being allocated are NULL slots, which the walk skips as
- * idr_get_next() does.  The pid IDR starts at 0 (idr_init()), so a slot's
- * index is the pid.  An xa_state lives within one RCU section, so each
- * batch starts again from @it->nr.
+ * Return: 0, the first non-zero value of @ops->flush, or -EINTR once a
+ * fatal signal is pending (the call could otherwise run for seconds over a
+ * large pid namespace while its caller is being killed).
  */
 static int tam_walk_processes(struct tam_iter *it,
 			      const struct tam_walk_ops *ops, void *arg)
 {
+	struct pid *pids[TAM_BATCH];
 	struct task_struct *task;
-	struct pid *pid;
-	bool more = true;
-	int i, ret = 0;
+	unsigned int i, n;
+	int ret = 0;
 
-	while (more && !ret) {
-		XA_STATE(xas, &it->ns->idr.idr_rt, it->nr);
-
-		more = false;
-		i = 0;
+	do {
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		rcu_read_lock();
-		xas_for_each(&xas, pid, ULONG_MAX) {
-			if (xas_retry(&xas, pid))
-				continue;
-			if (i == TAM_BATCH) {
-				more = true;
-				break;
-			}
-			it->nr = xas.xa_index + 1;
-			task = pid_task(pid, PIDTYPE_TGID);
-			if (!task)
-				continue;
-			i++;
-			if (!tam_may_read(it->view, task))
+		n = find_ge_pids(it->nr, it->ns, pids, TAM_BATCH);
+		for (i = 0; i < n; i++) {
+			task = pid_task(pids[i], PIDTYPE_TGID);
+			if (task && !tam_may_read(it->view, task))
 				ops->visit(task, arg);
 		}
+		if (n)
+			it->nr = pid_nr_ns(pids[n - 1], it->ns) + 1;
 		rcu_read_unlock();
 		if (ops->flush)
 			ret = ops->flush(arg);
 		cond_resched();
-	}
+	} while (!ret && n == TAM_BATCH);
 	return ret;
 }
 
@@ -418,8 +403,9 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
  * Return: entries as above, or -EINVAL (@pid < 0 or @flags not 0), -ESRCH
  * (no such process, or /proc hides it from the caller), -EPERM (/proc
  * lists it but would not let the caller read its status: hidepid=noaccess),
- * -EFAULT (@ubuf not writable; entries before
- * the fault may have been written) or -ENOMEM.
+ * -EFAULT (@ubuf not writable; entries before the fault may have been
+ * written), -ENOMEM, or -EINTR (@pid == 0 and a fatal signal arrived during
+ * the walk; entries before it may have been written).
  */
 SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
 		unsigned int, count, unsigned int, flags)
@@ -431,10 +417,27 @@ SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
 	return tam_vm_stats_all(ubuf, count);
 }
 
-/* mem_stats(): the sums over the processes the caller may see. */
+/*
+ * mem_stats(): the sums over the processes the caller may see, in pages.
+ * They can exceed 64 bits in bytes (with 5-level paging one process may
+ * reserve 2^56 bytes, and MAP_NORESERVE makes that free), even in pages in
+ * theory (2^45 pages times 2^22 pids): each sum saturates at U64_MAX, in
+ * pages and again in bytes (tam_bytes()), and never wraps.
+ */
 struct tam_sums {
 	u64 vm, rss, nr;
 };
+
+static void tam_sum_add(u64 *sum, unsigned long pages)
+{
+	if (check_add_overflow(*sum, (u64)pages, sum))
+		*sum = U64_MAX;
+}
+
+static u64 tam_bytes(u64 pages)
+{
+	return pages > (U64_MAX >> PAGE_SHIFT) ? U64_MAX : pages << PAGE_SHIFT;
+}
 
 static void tam_sum_one(struct task_struct *task, void *arg)
 {
@@ -443,8 +446,8 @@ static void tam_sum_one(struct task_struct *task, void *arg)
 
 	if (!tam_read_mm(task, &vm, &rss))
 		return;
-	sums->vm += vm;
-	sums->rss += rss;
+	tam_sum_add(&sums->vm, vm);
+	tam_sum_add(&sums->rss, rss);
 	sums->nr++;
 }
 
@@ -480,11 +483,13 @@ static void tam_fill_meminfo(struct tam_mem_stats *ms)
  * caller struct.  RAM figures are global, as in /proc/meminfo; the reserved
  * and committed sums and @nr_processes cover the processes in the caller's
  * pid namespace whose /proc/PID/status it could read (as for vm_stats()).
- * Processes sharing an mm (vfork) are each counted.
+ * Processes sharing an mm (vfork) are each counted.  The byte sums
+ * saturate at U64_MAX rather than wrap.
  *
  * Return: the kernel's sizeof(struct tam_mem_stats), or -EINVAL (@usize
  * below TAM_MEM_STATS_SIZE_VER0 or @flags not 0), -E2BIG (@usize larger
- * than a page) or -EFAULT (@ubuf not writable).
+ * than a page), -EFAULT (@ubuf not writable) or -EINTR (a fatal signal
+ * arrived during the walk; nothing was written).
  */
 SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
 		unsigned int, usize, unsigned int, flags)
@@ -493,6 +498,7 @@ SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
 	struct tam_sums sums = { };
 	struct tam_mem_stats ms;
 	struct tam_view view;
+	int ret;
 
 	if (flags || usize < TAM_MEM_STATS_SIZE_VER0)
 		return -EINVAL;
@@ -501,13 +507,15 @@ SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
 
 	tam_view_get(&view, it.ns);
 	it.view = &view;
-	tam_walk_processes(&it, &tam_sum_ops, &sums);
+	ret = tam_walk_processes(&it, &tam_sum_ops, &sums);
 	tam_view_put(&view);
+	if (ret)
+		return ret;
 
 	memset(&ms, 0, sizeof(ms));
 	tam_fill_meminfo(&ms);
-	ms.vm_size_bytes = sums.vm << PAGE_SHIFT;
-	ms.rss_bytes = sums.rss << PAGE_SHIFT;
+	ms.vm_size_bytes = tam_bytes(sums.vm);
+	ms.rss_bytes = tam_bytes(sums.rss);
 	ms.nr_processes = sums.nr;
 
 	if (copy_to_user(ubuf, &ms, min_t(size_t, usize, sizeof(ms))))

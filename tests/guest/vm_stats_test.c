@@ -258,6 +258,109 @@ TEST(all_processes_match_proc)
 	free(all);
 }
 
+/*
+ * The walk takes 32 pids at a time, thread pids included, and resumes
+ * after the last one.  Here more than 100 processes and 100 threads take
+ * interleaved pids, so the seams fall between processes, between threads
+ * and in a run of threads: the listing must still be exactly the pids
+ * /proc lists with an mm, none dropped, none repeated, in order.
+ */
+#define SEAM_CHILDREN	120
+#define SEAM_THREADS	100
+
+static void *parked(void *arg)
+{
+	pause();
+	return arg;
+}
+
+/* The pids of processes with an mm, from /proc, ascending. */
+static long proc_pids_with_mm(pid_t *out, long max)
+{
+	pid_t *all = calloc(32768, sizeof(*all));
+	long n, i, k = 0;
+
+	if (!all)
+		return -1;
+	n = proc_pids(all, 32768);
+	for (i = 0; i < n && k < max; i++)
+		if (pid_status_kb(all[i], "VmSize") >= 0 &&
+		    pid_status_kb(all[i], "Tgid") == all[i])
+			out[k++] = all[i];
+	free(all);
+	return n < 0 ? -1 : k;
+}
+
+static long listed_pids(pid_t *out, long max)
+{
+	struct tam_vm_stat *st = calloc(max, sizeof(*st));
+	long n, i;
+
+	if (!st)
+		return -1;
+	n = sys_vm_stats(0, st, max, 0);
+	for (i = 0; i < n && i < max; i++)
+		out[i] = st[i].pid;
+	free(st);
+	return n;
+}
+
+TEST(seams_match_proc)
+{
+	const long max = 32768;
+	pid_t kids[SEAM_CHILDREN], *a, *b, *p;
+	pthread_t th[SEAM_THREADS];
+	long na = 0, nb = -1, np = -1, i, k, found = 0;
+	int tries, t = 0;
+
+	a = calloc(max, sizeof(*a));
+	b = calloc(max, sizeof(*b));
+	p = calloc(max, sizeof(*p));
+	ASSERT_TRUE(a && b && p);
+	for (i = 0; i < SEAM_CHILDREN; i++) {
+		kids[i] = fork();
+		ASSERT_GE(kids[i], 0);
+		if (!kids[i]) {
+			pause();
+			_exit(0);
+		}
+		/* Threads in between, in runs of one to three. */
+		for (k = 0; k <= i % 3 && t < SEAM_THREADS; k++, t++)
+			ASSERT_EQ(0, pthread_create(&th[t], NULL, parked, NULL));
+	}
+	ASSERT_EQ(SEAM_THREADS, t);
+	/* The same listing twice, /proc read between them: a hold-still. */
+	for (tries = 0; tries < 20; tries++) {
+		na = listed_pids(a, max);
+		np = proc_pids_with_mm(p, max);
+		nb = listed_pids(b, max);
+		if (na == nb && na == np && na <= max &&
+		    !memcmp(a, b, na * sizeof(*a)))
+			break;
+		usleep(100000);
+	}
+	ksft_print_msg("%ld processes listed (%d children, %d threads of this one) after %d tries\n",
+		       na, SEAM_CHILDREN, SEAM_THREADS, tries + 1);
+	ASSERT_LT(tries, 20) TH_LOG("the process list never held still");
+	EXPECT_GE(na, SEAM_CHILDREN + 1);
+	for (i = 0; i < na; i++) {
+		EXPECT_EQ(p[i], a[i]) TH_LOG("entry %ld", i);
+		if (i)
+			EXPECT_LT(a[i - 1], a[i]) TH_LOG("entry %ld", i);
+		for (k = 0; k < SEAM_CHILDREN; k++)
+			found += a[i] == kids[k];
+	}
+	EXPECT_EQ(SEAM_CHILDREN, found);
+	for (i = 0; i < SEAM_CHILDREN; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	/* The threads stay parked until the test's process exits. */
+	free(a);
+	free(b);
+	free(p);
+}
+
 TEST(truncation_protocol)
 {
 	struct tam_vm_stat buf[4], guard;
@@ -430,6 +533,23 @@ TEST(zombie_reports_zeros)
 	waitpid(child, NULL, 0);
 }
 
+/* The State: letter of /proc/PID/status (R, S, Z, ...), or 0. */
+static char pid_state(pid_t pid)
+{
+	char path[64], buf[4096], *s;
+
+	PROC_PATH(path, pid, "status");
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	s = strstr(buf, "\nState:");
+	if (!s)
+		return 0;
+	s += strlen("\nState:");
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s;
+}
+
 static void *live_thread(void *arg)
 {
 	(void)arg;
@@ -466,6 +586,9 @@ TEST(zombie_leader_with_live_threads)
 	/* Wait until the leader is a zombie. */
 	for (i = 0; i < 1000 && pid_status_kb(child, "VmSize") >= 0; i++)
 		usleep(1000);
+	/* The case this test names: the leader is a zombie, its thread lives. */
+	ASSERT_EQ('Z', pid_state(child)) TH_LOG("the leader's State");
+	ASSERT_LT(pid_status_kb(child, "VmSize"), 0);
 	ASSERT_EQ(1, vm_stats_one(child, &st));
 	EXPECT_EQ(child, st.pid);
 	EXPECT_GT(st.vm_size_bytes, 0) TH_LOG("the live thread's mm is reported");
