@@ -99,6 +99,21 @@ overlay_rejects_other_versions() {
 	out=$("$top/scripts/overlay" "$tmp" 2>&1) && return 1
 	echo "$out" | grep -q 'is not a Linux source tree'
 }
+# A tree whose task_mem() reads VmRSS in a way the overlay does not know:
+# it must stop with a message naming the reason, and change no file.
+overlay_stops_on_unknown_vmrss() {
+	local out before after
+	make_mini
+	sed -i -E 's/get_mm_counter(_sum)?\(mm, MM_ANONPAGES\)/get_mm_anon_somehow(mm)/' "$mini/fs/proc/task_mmu.c"
+	grep -q 'get_mm_anon_somehow(mm)' "$mini/fs/proc/task_mmu.c" || { echo "task_mem() not rewritten"; return 1; }
+	before=$(cd "$mini" && find . -type f -not -path './.tamalloc/*' -exec md5sum {} + | sort)
+	if out=$("$top/scripts/overlay" "$mini" 2>&1); then
+		echo "overlay went on"; return 1
+	fi
+	after=$(cd "$mini" && find . -type f -not -path './.tamalloc/*' -exec md5sum {} + | sort)
+	echo "$out"
+	echo "$out" | grep -q 'cannot tell how .*task_mmu.c reads VmRSS' && [ "$before" = "$after" ]
+}
 mkpatch_applies() {
 	make_mini
 	if [ "$1" = ksrc ]; then
@@ -121,6 +136,7 @@ for t in "${trees[@]}"; do
 	check "overlay is idempotent ($v)" overlay_is_idempotent
 	check "overlay recovers a tree patched without state ($v)" overlay_recovers_patched_tree
 	check "overlay names a patch that does not apply ($v)" overlay_rejects_bad_patch
+	check "overlay stops on a task_mem() whose VmRSS read it does not know ($v)" overlay_stops_on_unknown_vmrss
 	check "scripts/mkpatch gives one patch that makes the same tree ($v)" mkpatch_applies "$t"
 done
 check "overlay refuses trees outside $tree_min..$tree_max before changing them" overlay_rejects_other_versions
