@@ -18,7 +18,11 @@ run() {	# DESCRIPTION CMD...
 	shift
 	"$@" >"$log" 2>&1
 	rc=$?
-	if [ $rc = 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
+	# A suite that skipped itself whole ("1..0 # SKIP ... not built")
+	# ran nothing: that is a failure here, not a pass.
+	if grep -qE '^1\.\.0 # SKIP' "$log"; then
+		result 1 "$desc: skipped whole ($(grep -m1 -E '^1\.\.0 # SKIP' "$log"))"
+	elif [ $rc = 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
 		result 0 "$desc"
 	else
 		result 1 "$desc (status $rc)"
@@ -26,7 +30,12 @@ run() {	# DESCRIPTION CMD...
 	fi
 }
 
+# Every program must be there: a missing one is a failure, not a skip.
+for b in "$san/bin/tamstat" "$san/bin/tamdemo" "$san/tests/host/lib_test"; do
+	[ -x "$b" ] || result 1 "ASan+UBSan: ${b#"$build"/} not built (make host-san)"
+done
 for t in "$san"/tests/host/*_test; do
+	[ -x "$t" ] || continue
 	run "ASan+UBSan ${t##*/}" "$t"
 done
 # tamstat's own suite with the sanitized binary (valgrind cannot run it).
