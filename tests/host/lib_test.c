@@ -4,8 +4,11 @@
  * /proc fallbacks must give what the syscalls give.  Also the tools'
  * formatting helpers: numbers against printf, JSON strings byte by byte.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -163,15 +166,44 @@ TEST(vm_stats_self_matches_proc)
 	EXPECT_EQ('\0', st.comm[sizeof(st.comm) - 1]);
 }
 
+static void *parked_thread(void *arg)
+{
+	pid_t *tid = arg;
+
+	__atomic_store_n(tid, gettid(), __ATOMIC_SEQ_CST);
+	pause();
+	return NULL;
+}
+
 TEST(vm_stats_thread_id_means_its_process)
 {
-	struct tam_vm_stat st;
+	struct tam_vm_stat st, self;
+	pid_t tid = 0;
+	pthread_t th;
 
-	/* The main thread's id is the process id; a tid of another thread
-	 * is covered in the guest tests.  Here: count 0 writes nothing. */
+	/* count 0 writes nothing. */
 	memset(&st, 0x5a, sizeof(st));
 	EXPECT_EQ(1, tam_vm_stats(getpid(), &st, 0));
 	EXPECT_EQ(0x5a5a5a5a, st.pid);
+	/*
+	 * Another thread's id: /proc/TID/status names the thread group, and
+	 * the fallback reports the process, as vm_stats(2) does (its name
+	 * too, not the thread's).
+	 */
+	ASSERT_EQ(0, pthread_create(&th, NULL, parked_thread, &tid));
+	while (!__atomic_load_n(&tid, __ATOMIC_SEQ_CST))
+		sched_yield();
+	ASSERT_NE(getpid(), tid);
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "lib_test_main"));
+	memset(&st, 0x5a, sizeof(st));
+	ASSERT_EQ(1, tam_vm_stats(tid, &st, 1));
+	ASSERT_EQ(1, tam_vm_stats(getpid(), &self, 1));
+	EXPECT_EQ(getpid(), st.pid);
+	EXPECT_STREQ("lib_test_main", st.comm);
+	EXPECT_EQ(self.vm_size_bytes, st.vm_size_bytes);
+	EXPECT_EQ(self.oom_score_adj, st.oom_score_adj);
+	pthread_cancel(th);
+	pthread_join(th, NULL);
 }
 
 TEST(vm_stats_errors)

@@ -239,20 +239,30 @@ result $? "--sort command: byte order ($(tr '\n' ' ' <<<"$out"))"
 run --sort oom_score -r --top 3 -o oom_score -n
 [ "$(wc -l <<<"$out")" = 3 ] && sort -rn <<<"$out" | cmp -s - <(echo "$out")
 result $? "--sort oom_score -r --top 3: the three highest"
-# --top alone: the biggest processes.  A child that commits 1 GiB (more
-# than any guest of a suite running beside this one) comes first.
-python3 -c 'import sys, time
-b = b"x" * (1 << 30)
+# --top alone: the biggest processes, largest first.  Among processes of
+# this test's own (what else runs on the host, a guest of a suite beside
+# this one, may commit more than any child here): one that commits 256 MiB
+# and one 64 MiB, and two sleepers; --top 2 must give the two children,
+# the larger first, in whatever order -p names them.
+commit_child() {	# MIB FILE: a child that commits MIB MiB, ready when FILE says so
+	python3 -c 'import sys, time
+b = b"x" * (int(sys.argv[1]) << 20)
 sys.stdout.write("ready\n")
 sys.stdout.flush()
-time.sleep(120)' >"$work/big" &
+time.sleep(120)' "$1" >"$2" &
+}
+commit_child 256 "$work/big"
 big=$!
-for _ in $(seq 100); do grep -q ready "$work/big" && break; sleep 0.1; done
-run --top 3 -o pid,committed -b -n
-kill "$big"; wait "$big" 2>/dev/null
-[ "$rc" = 0 ] && [ "$(wc -l <<<"$out")" = 3 ] && [ "$(awk 'NR == 1 { print $1 }' <<<"$out")" = "$big" ] &&
-	awk '{ print $2 }' <<<"$out" | sort -rn | cmp -s - <(awk '{ print $2 }' <<<"$out")
-result $? "--top 3 without --sort: the three that commit the most, largest first ($(echo $out))"
+commit_child 64 "$work/mid"
+mid=$!
+for _ in $(seq 100); do grep -q ready "$work/big" && grep -q ready "$work/mid" && break; sleep 0.1; done
+run -p "$quiet,$mid,$a,$big" --top 2 -o pid,committed -b -n
+kill "$big" "$mid"; wait "$big" "$mid" 2>/dev/null
+[ "$rc" = 0 ] && [ "$(awk '{ print $1 }' <<<"$out" | tr '\n' ' ')" = "$big $mid " ]
+result $? "--top 2 without --sort: the two that commit the most, largest first ($(echo $out))"
+run --top 3 -o committed -b -n
+[ "$rc" = 0 ] && [ "$(wc -l <<<"$out")" = 3 ] && sort -rn <<<"$out" | cmp -s - <(echo "$out")
+result $? "--top 3 over every process: three, largest first ($(echo $out))"
 run -p "$list" -o pid -n
 [ "$(echo $out)" = "${list//,/ }" ]
 result $? "-p without --sort keeps the given order"
