@@ -198,6 +198,67 @@ want=$(awk '$1 == "MemTotal:" { t = $2 } $1 == "CommitLimit:" { l = $2 }
 [ "$(awk '$1 == "total" || $1 == "commit_limit"' <<<"$out" | tr '\n' ' ' | sed 's/ $//')" = "$want" ]
 result $? "--system: MemTotal and CommitLimit with % of RAM"
 
+# --- the summary against /proc/meminfo ----------------------------------------------
+# Every summary figure that has a /proc/meminfo line, in the table, the JSON
+# and the Prometheus outputs, against /proc/meminfo read just before and
+# just after tamstat.  Up to 20 tries for a window where the two reads
+# agree (the figure must then equal them); on a host that never holds
+# still (guests of other suites) the figure must lie between the two
+# reads, widened by their difference: a swapped or mislabelled field is
+# off by far more than that.  Committed_AS counts the reader's own charge,
+# which is cat's in the reads and tamstat's in the figure: 4 MiB more room
+# there.
+summary_keys="total:MemTotal free:MemFree buffers:Buffers cached:Cached available:MemAvailable commit_charge:Committed_AS commit_limit:CommitLimit"
+meminfo_b() {	# FILE KEY: KEY's value in bytes (mawk's printf stops at 2^31)
+	local kb
+	kb=$(awk -v k="$2:" '$1 == k { print $2 }' "$1")
+	[ -n "$kb" ] && echo $((kb * 1024))
+}
+# summary_matches FORMAT: FORMAT is table, json or prometheus.
+summary_matches() {
+	local fmt=$1 try pair name key v a b lo hi d bad=0 held=0
+	local -a args
+	case $fmt in
+	table) args=(--system -b --raw -n) ;;
+	json) args=(--system -J -b) ;;
+	prometheus) args=(--prometheus) ;;
+	esac
+	for try in $(seq 20); do
+		cat /proc/meminfo >"$work/m1"
+		"$tamstat" "${args[@]}" >"$work/sum" 2>&1 || { echo "# tamstat ${args[*]} failed"; return 1; }
+		cat /proc/meminfo >"$work/m2"
+		held=1
+		for pair in $summary_keys; do
+			[ "$(meminfo_b "$work/m1" "${pair#*:}")" = "$(meminfo_b "$work/m2" "${pair#*:}")" ] || { held=0; break; }
+		done
+		[ $held = 1 ] && break
+	done
+	for pair in $summary_keys; do
+		name=${pair%%:*} key=${pair#*:}
+		case $fmt in
+		table) v=$(awk -v n="$name" '$1 == n { print $2 }' "$work/sum") ;;
+		json) v=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(*[f["size"] for f in d["system"] if f["field"] == sys.argv[2]])' "$work/sum" "$name") ;;
+		prometheus) v=$(awk -v m="tamalloc_system_${name}_bytes" '$1 == m { print $2 }' "$work/sum") ;;
+		esac
+		a=$(meminfo_b "$work/m1" "$key") b=$(meminfo_b "$work/m2" "$key")
+		if [ "$a" -le "$b" ]; then lo=$a hi=$b; else lo=$b hi=$a; fi
+		d=$((hi - lo))
+		[ "$key" != Committed_AS ] || d=$((d + (4 << 20)))
+		if [ -z "$v" ] || [ "$v" -lt $((lo - d)) ] || [ "$v" -gt $((hi + d)) ]; then
+			echo "# $fmt: $name = '$v', /proc/meminfo $key $a then $b"
+			bad=1
+		fi
+	done
+	echo "# $fmt: $( [ $held = 1 ] && echo "held still after $try tries" || echo "never held still: bracketed")"
+	return $bad
+}
+for fmt in table json prometheus; do
+	summary_matches "$fmt"
+	result $? "the $fmt summary: total, free, buffers, cached, available, commit_charge, commit_limit as /proc/meminfo has them"
+done
+
 # --- layout --------------------------------------------------------------------
 run
 fields=$(awk 'NR > 2 && NF == 3 { print $1 }' <<<"$out" | head -9 | tr '\n' ' ')
