@@ -22,17 +22,6 @@
 #include "tambench.h"
 #include "util.h"
 
-bool quick;
-bool use_syscalls;
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * Short calls need a high-resolution CLOCK_MONOTONIC.  Under qemu TCG the
  * guest kernel marks the TSC unstable and falls back to jiffies (4 ms steps)
@@ -48,43 +37,6 @@ static void show_timer(void)
 	       res.tv_sec || res.tv_nsec > 1000 ?
 	       " (coarse: short times are meaningless; a guest under qemu TCG\n"
 	       "needs tsc=reliable and tsc_early_khz=, as scripts/vm-run gives it)" : "");
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-uint64_t median(uint64_t *v, unsigned int n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-const char *fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns < 1000000)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 10000000000ULL)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.1f s", ns / 1e9);
-	return buf;
-}
-
-
-const char *fmt_ratio(char *buf, size_t len, uint64_t num, uint64_t den)
-{
-	if (!num || !den)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, num >= 10 * den ? "%.0fx" : "%.1fx",
-			 (double)num / den);
-	return buf;
 }
 
 /* --procs N[,N...]: up to 16 counts. */

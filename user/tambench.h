@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tambench, split by concern: tambench.c (options, the clock, medians and
- * the formats of times and ratios), tambench-alloc.c (1. allocation) and
- * tambench-stats.c (2. statistics with N processes).
+ * tambench, split by concern: tambench.c (options and main), which calls
+ * tambench-alloc.c (1. allocation) and tambench-stats.c (2. statistics with
+ * N processes); tambench-common.c holds what the three share (the options
+ * the parts read, the clock, medians and the formats of times and ratios).
  */
 #ifndef TAMBENCH_H
 #define TAMBENCH_H
