@@ -312,7 +312,10 @@ budget_says() {
 	echo "$1" >"$tmp/budget/build.begin"
 	echo "$2" >"$tmp/budget/build.end"
 	touch -d '1 minute ago' "$tmp/budget/build.begin"
-	"$top/scripts/budget" report "$tmp/budget" "$3" 75:30 | tee /dev/stderr | grep -qE "$4"
+	local out
+	out=$("$top/scripts/budget" report "$tmp/budget" "$3" 75:30) || return 1
+	echo "$out"
+	grep -E "$4" <<<"$out" >/dev/null
 }
 check "budget: a bare run of 80 minutes is over the 75 by 5:00" budget_says \
 	"1000 7 3" "4600 7 503" 1200 '^budget: OVER by 5:00: 80:00 of 75:00 \(bare'
@@ -321,8 +324,10 @@ check "budget: a warm run of 20 minutes is within 30, with the cache's hit rate"
 check "budget: a warm run of 20 minutes is held to 30" budget_says \
 	"1000 0 0" "1600 490 10" 600 '^budget: 20:00 of 30:00 \(warm cache'
 no_marks() {
+	local out
 	rm -rf "$tmp/budget" && mkdir -p "$tmp/budget" &&
-		"$top/scripts/budget" report "$tmp/budget" 61 75:30 | grep -qx 'build: not measured (tests/run without make test); suites 1:01'
+		out=$("$top/scripts/budget" report "$tmp/budget" 61 75:30) &&
+		[ "$out" = 'build: not measured (tests/run without make test); suites 1:01' ]
 }
 check "budget: tests/run alone does not claim a build time" no_marks
 
