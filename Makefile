@@ -66,6 +66,12 @@ kernels-matrix: deps
 	@$(if $(KSRC),true,for v in $$(scripts/ksource --others); do \
 		KVER=$$v ARCH=x86_64 scripts/kbuild >/dev/null || exit 1; done)
 
+# The debug kernels of the other trees (tests/run: debug-KVER), none with
+# KSRC= (its debug kernel is images-debug's).
+kernels-debug-matrix: deps
+	@$(if $(KSRC),true,for v in $$(scripts/ksource --others); do \
+		KVER=$$v ARCH=x86_64 scripts/kbuild --debug >/dev/null || exit 1; done)
+
 # The arm64 kernels that make test boots: the trees of tests/run's
 # guest-arm64-KVER suites (scripts/lib.sh: arm64_kvers), or KSRC's.
 kernels-arm64: deps
@@ -159,8 +165,8 @@ shell: images
 
 # What make test builds before its suites: the kernels through ccache,
 # the Debian image from the cached base (scripts/lib.sh: tam_cache).
-TEST_BUILD := images-x86_64 images-debug kernels-matrix kernels-arm64 initramfs-arm64 \
-	host host-san deb-tools image-debian
+TEST_BUILD := images-x86_64 images-debug kernels-matrix kernels-debug-matrix kernels-arm64 \
+	initramfs-arm64 host host-san deb-tools image-debian
 # Minutes make test may take from a fresh clone on 2 cores: bare (nothing
 # cached, packages to install) and with a warm cache.  CI stops at 90.
 TEST_BUDGET ?= 75
@@ -226,4 +232,4 @@ distclean:
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
 .PHONY: deb deb-config image-debian test-distro test-full
-.PHONY: kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
+.PHONY: kernels-debug-matrix kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
