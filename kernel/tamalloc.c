@@ -220,9 +220,12 @@ static void tam_view_put(struct tam_view *v)
  * (hidepid=invisible, ptraceable: -ENOENT there), -EPERM where it lists
  * the pid but refuses its files (hidepid=noaccess).  The check is /proc's
  * own (proc_pid_status_access()), with PTRACE_MODE_READ_FSCREDS, so gid=,
- * CAP_SYS_PTRACE and the ptrace rules (and LSMs such as Yama) count as
- * there.  Under rcu_read_lock(): ptrace_may_access() takes only
- * task_lock(), and get_robust_list() calls it so too.
+ * CAP_SYS_PTRACE and the ptrace rules count as there, the LSMs' ptrace
+ * hook included.  No other LSM hook is asked: /proc's file hooks
+ * (inode_permission, file_open) mediate opening a file, and these calls
+ * open none; vm_stats(2) explains the choice.  Under rcu_read_lock():
+ * ptrace_may_access() takes only task_lock(), and get_robust_list() calls
+ * it so too.
  */
 static int tam_may_read(const struct tam_view *v, struct task_struct *task)
 {

@@ -9,9 +9,19 @@
  * vm_stats(0) and mem_stats() with the processes whose status it can open.
  * Without /proc the calls show only the processes the caller may
  * ptrace-read.
+ *
+ * The Landlock variants pin what the calls ask of LSMs (vm_stats(2),
+ * "Visibility and LSMs"): the caller sandboxes itself with a ruleset that
+ * denies it every file read, /proc's included.  Where /proc's own check
+ * asks ptrace_may_access() (hidepid=invisible), the LSM's ptrace hook
+ * decides, so the processes outside the caller's Landlock domain vanish
+ * from the calls as from /proc; with hidepid=off the check asks no LSM,
+ * and the calls show every process although the caller cannot open one
+ * /proc file.
  */
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/landlock.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -77,6 +87,27 @@ static int drop_privileges(bool ptrace_cap)
 			return -1;
 	}
 	return prctl(PR_SET_DUMPABLE, 1);
+}
+
+/*
+ * Sandbox the caller with Landlock: every file and directory read denied
+ * (the ruleset handles both and allows neither anywhere).
+ */
+static int landlock_deny_reads(void)
+{
+	struct landlock_ruleset_attr attr = {
+		.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE |
+				     LANDLOCK_ACCESS_FS_READ_DIR,
+	};
+	int fd, ret;
+
+	fd = syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		return -1;
+	ret = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	      syscall(__NR_landlock_restrict_self, fd, 0);
+	close(fd);
+	return ret ? -1 : 0;
 }
 
 /* What opening /proc/PID/status gives, as vm_stats() would say it. */
@@ -153,19 +184,36 @@ FIXTURE_VARIANT(view) {
 	bool ptrace_cap;	/* the caller keeps CAP_SYS_PTRACE */
 	/* Expected for a root process: 0 (seen), ESRCH or EPERM. */
 	int root_errno;
+	/* The caller sandboxes itself with Landlock (landlock_deny_reads()). */
+	bool landlock;
+	/* Expected for the other process of uid 1000. */
+	int user_errno;
 };
 
-FIXTURE_VARIANT_ADD(view, hidepid_off) { "hidepid=off", false, false, 0 };
-FIXTURE_VARIANT_ADD(view, noaccess) { "hidepid=noaccess", false, false, EPERM };
-FIXTURE_VARIANT_ADD(view, invisible) { "hidepid=invisible", false, false, ESRCH };
-FIXTURE_VARIANT_ADD(view, ptraceable) { "hidepid=ptraceable", false, false, ESRCH };
-FIXTURE_VARIANT_ADD(view, noaccess_gid) { "hidepid=noaccess,gid=1500", true, false, 0 };
-FIXTURE_VARIANT_ADD(view, invisible_gid) { "hidepid=invisible,gid=1500", true, false, 0 };
+FIXTURE_VARIANT_ADD(view, hidepid_off) { "hidepid=off", false, false, 0, false, 0 };
+FIXTURE_VARIANT_ADD(view, noaccess) { "hidepid=noaccess", false, false, EPERM, false, 0 };
+FIXTURE_VARIANT_ADD(view, invisible) { "hidepid=invisible", false, false, ESRCH, false, 0 };
+FIXTURE_VARIANT_ADD(view, ptraceable) { "hidepid=ptraceable", false, false, ESRCH, false, 0 };
+FIXTURE_VARIANT_ADD(view, noaccess_gid) { "hidepid=noaccess,gid=1500", true, false, 0, false, 0 };
+FIXTURE_VARIANT_ADD(view, invisible_gid) { "hidepid=invisible,gid=1500", true, false, 0, false, 0 };
 /* hidepid=ptraceable checks ptrace access first: gid= does not help. */
-FIXTURE_VARIANT_ADD(view, ptraceable_gid) { "hidepid=ptraceable,gid=1500", true, false, ESRCH };
-FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) { "hidepid=invisible", false, true, 0 };
+FIXTURE_VARIANT_ADD(view, ptraceable_gid) { "hidepid=ptraceable,gid=1500", true, false, ESRCH, false, 0 };
+FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) { "hidepid=invisible", false, true, 0, false, 0 };
 /* No /proc at all: the strictest rule. */
-FIXTURE_VARIANT_ADD(view, no_proc) { NULL, false, false, ESRCH };
+FIXTURE_VARIANT_ADD(view, no_proc) { NULL, false, false, ESRCH, false, 0 };
+/*
+ * Landlock: with hidepid=off every process, though /proc refuses the
+ * caller every file; with hidepid=invisible only the caller's own domain
+ * (itself), the peer of the same uid included in what vanishes.
+ */
+FIXTURE_VARIANT_ADD(view, landlock_hidepid_off) {
+	.options = "hidepid=off", .landlock = true,
+	.root_errno = 0, .user_errno = 0,
+};
+FIXTURE_VARIANT_ADD(view, landlock_invisible) {
+	.options = "hidepid=invisible", .landlock = true,
+	.root_errno = ESRCH, .user_errno = ESRCH,
+};
 
 FIXTURE_SETUP(view)
 {
@@ -190,6 +238,11 @@ FIXTURE_SETUP(view)
 	}
 	ASSERT_EQ(0, drop_privileges(variant->ptrace_cap));
 	ASSERT_EQ(UID, geteuid());
+	if (variant->landlock) {
+		ASSERT_EQ(0, landlock_deny_reads()) TH_LOG("Landlock: %s", strerror(errno));
+		/* The sandbox holds: not even the caller's own status. */
+		ASSERT_EQ(EACCES, proc_status_errno(getpid()));
+	}
 }
 
 FIXTURE_TEARDOWN(view)
@@ -208,7 +261,17 @@ TEST_F(view, single_pids_as_proc)
 	EXPECT_EQ(variant->root_errno, vm_stats_errno(self->root_child));
 	EXPECT_EQ(variant->root_errno, vm_stats_errno(1));
 	EXPECT_EQ(0, vm_stats_errno(getpid()));
-	EXPECT_EQ(0, vm_stats_errno(self->user_child));
+	EXPECT_EQ(variant->user_errno, vm_stats_errno(self->user_child));
+	if (variant->landlock) {
+		/* /proc refuses every file, where it shows the pid at all. */
+		for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+			int err = proc_status_errno(pids[i]);
+
+			EXPECT_TRUE(err == EACCES || err == ESRCH)
+				TH_LOG("pid %d: %s", pids[i], strerror(err));
+		}
+		return;
+	}
 	if (!variant->options)
 		return;
 	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
@@ -238,7 +301,9 @@ TEST_F(view, every_process_as_proc)
 		ASSERT_GT(n, 0);
 		ASSERT_LE(n, MAXPIDS);
 		ASSERT_EQ((long)sizeof(ms), sys_mem_stats(&ms, sizeof(ms), 0));
-		m = variant->options ? readable_pids(self->want, MAXPIDS) : 0;
+		/* A Landlocked caller cannot read the /proc directory. */
+		m = variant->options && !variant->landlock ?
+		    readable_pids(self->want, MAXPIDS) : 0;
 		again = vm_stats_pids(self->again, MAXPIDS);
 		if (again == n && !memcmp(self->again, self->got, n * sizeof(pid_t)))
 			break;
@@ -247,12 +312,18 @@ TEST_F(view, every_process_as_proc)
 	ASSERT_LT(tries, 100) TH_LOG("the process list never held still");
 	EXPECT_EQ(n, (long)ms.nr_processes);
 	EXPECT_TRUE(has_pid(self->got, n, getpid()));
-	EXPECT_TRUE(has_pid(self->got, n, self->user_child));
+	EXPECT_EQ((bool)!variant->user_errno, has_pid(self->got, n, self->user_child));
 	EXPECT_EQ((bool)!variant->root_errno, has_pid(self->got, n, self->root_child));
 	EXPECT_EQ((bool)!variant->root_errno, has_pid(self->got, n, 1));
 	if (!variant->options) {
 		/* Only what uid 1000 may ptrace-read: itself and its peer. */
 		EXPECT_EQ(2, n);
+		return;
+	}
+	if (variant->landlock) {
+		/* invisible: its own domain alone; off: init and the children too. */
+		EXPECT_TRUE(variant->user_errno ? n == 1 : n >= 4)
+			TH_LOG("%ld processes listed", n);
 		return;
 	}
 	ASSERT_GT(m, 0);
