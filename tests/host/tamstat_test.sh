@@ -328,6 +328,37 @@ run -p "$list" -o pid -n
 [ "$(echo $out)" = "${list//,/ }" ]
 result $? "-p without --sort keeps the given order"
 
+# --- long options and --raw escaping --------------------------------------------
+# Each long option gives what its short form gives (columns that hold
+# still for a sleeping child), and --raw keeps one field per column by
+# escaping a space in a command name as libsmartcols does (\x20).
+spawn "two words"
+spaced=$child
+long_same() {	# "SHORT ARGS" "LONG ARGS": the same output and status 0
+	local a b ra rb
+	# shellcheck disable=SC2086
+	a=$("$tamstat" $1 2>&1); ra=$?
+	# shellcheck disable=SC2086
+	b=$("$tamstat" $2 2>&1); rb=$?
+	[ $ra = 0 ] && [ $rb = 0 ] && [ -n "$a" ] && [ "$a" = "$b" ] ||
+		{ echo "# '$1' gave ($ra) '$a'"; echo "# '$2' gave ($rb) '$b'"; return 1; }
+}
+for pair in "-p $quiet -o pid,command:--pid $quiet --output pid,command" \
+	    "-p $quiet,$spaced --sort pid -r -o pid:-p $quiet,$spaced --sort pid --reverse -o pid" \
+	    "-p $quiet -o reserved -b -n:-p $quiet -o reserved --bytes --noheadings" \
+	    "-p $quiet -o reserved -h -n:-p $quiet -o reserved --human -n" \
+	    "-p $quiet -o pid,command -J:-p $quiet -o pid,command --json" \
+	    "-p $quiet -o pid -n -s 0.05 -c 2:-p $quiet -o pid -n --interval 0.05 --count 2"; do
+	long_same "${pair%%:*}" "${pair#*:}"
+	result $? "long options: tamstat ${pair#*:} = tamstat ${pair%%:*}"
+done
+run -p "$spaced" -o pid,command --raw -n
+[ "$rc" = 0 ] && [ "$out" = "$spaced two\x20words" ]
+result $? "--raw: a space in a command name is escaped, one field per column ('$out')"
+run -p "$spaced" -o pid,command -n
+[ "$rc" = 0 ] && [ "$(sed 's/^ *//; s/ *$//' <<<"$out")" = "$spaced two words" ]
+result $? "the table keeps the space as it is ('$out')"
+
 # --- watch mode ----------------------------------------------------------------
 run -p "$quiet" -o committed -b -n -s 0.1 -c 3
 [ "$rc" = 0 ] && [ "$(grep -c "^$((rss * 1024))$" <<<"$out")" = 3 ]
