@@ -361,6 +361,62 @@ TEST(seams_match_proc)
 	free(p);
 }
 
+/*
+ * Every byte the kernel writes is defined, whatever the buffer held: each
+ * record of a listing into a poisoned buffer has comm NUL-terminated and
+ * zero after the NUL, no field left at the poison, and nothing written
+ * past the records returned.  Twice, with two poisons, so that a byte the
+ * kernel never wrote shows as the poison of that round.
+ */
+static void expect_record_defined(struct __test_metadata *_metadata,
+				  const struct tam_vm_stat *st, unsigned char poison)
+{
+	unsigned char word[8];
+	size_t len = strnlen(st->comm, sizeof(st->comm));
+	size_t k;
+
+	memset(word, poison, sizeof(word));
+	EXPECT_LT(len, sizeof(st->comm)) TH_LOG("pid %d: comm not terminated", st->pid);
+	for (k = len; k < sizeof(st->comm); k++)
+		EXPECT_EQ(0, st->comm[k]) TH_LOG("pid %d: comm[%zu]", st->pid, k);
+	EXPECT_GT(st->pid, 0);
+	EXPECT_GE(st->oom_score_adj, -1000);
+	EXPECT_LE(st->oom_score_adj, 1000);
+	EXPECT_LE(st->oom_score, 2000);
+	EXPECT_NE(0, memcmp(&st->vm_size_bytes, word, 8)) TH_LOG("pid %d: vm_size_bytes", st->pid);
+	EXPECT_NE(0, memcmp(&st->rss_bytes, word, 8)) TH_LOG("pid %d: rss_bytes", st->pid);
+}
+
+TEST(records_fully_defined)
+{
+	static const unsigned char poisons[] = { 0xa5, 0x5a };
+	unsigned char guard[sizeof(struct tam_vm_stat)];
+	struct tam_vm_stat *buf, one;
+	unsigned int r;
+	long n, cap, i;
+
+	n = sys_vm_stats(0, NULL, 0, 0);
+	ASSERT_GT(n, 2);
+	cap = n + 64;
+	buf = malloc(cap * sizeof(*buf));
+	ASSERT_NE(NULL, buf);
+	for (r = 0; r < sizeof(poisons); r++) {
+		memset(buf, poisons[r], cap * sizeof(*buf));
+		memset(guard, poisons[r], sizeof(guard));
+		n = sys_vm_stats(0, buf, cap, 0);
+		ASSERT_GT(n, 2);
+		ASSERT_LE(n, cap);
+		for (i = 0; i < n; i++)
+			expect_record_defined(_metadata, &buf[i], poisons[r]);
+		for (i = n; i < cap; i++)
+			EXPECT_EQ(0, memcmp(&buf[i], guard, sizeof(guard))) TH_LOG("entry %ld written", i);
+		memset(&one, poisons[r], sizeof(one));
+		ASSERT_EQ(1, sys_vm_stats(1, &one, 1, 0));
+		expect_record_defined(_metadata, &one, poisons[r]);
+	}
+	free(buf);
+}
+
 TEST(truncation_protocol)
 {
 	struct tam_vm_stat buf[4], guard;
