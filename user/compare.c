@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,6 +40,35 @@ int tam_sample_self(struct tam_sample *s)
 	s->oom = st.oom_score;
 	s->charge = ms.committed_as_bytes;
 	return 0;
+}
+
+/*
+ * This process's commit charge in KiB: the size of its mappings that
+ * /proc/self/smaps marks "ac" (VM_ACCOUNT), which is what it adds to
+ * Committed_AS.  Committed_AS itself is system-wide (every other process
+ * moves it) and read approximately from per-CPU counters, so a delta of
+ * it says little about one call on a busy machine; this one is exact.
+ * -1 if smaps cannot be read (CONFIG_PROC_PAGE_MONITOR off).
+ */
+long long tam_self_charge_kib(void)
+{
+	static char buf[8192];
+	long long size = 0, sum = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	/* A static buffer: reading must not grow the heap it measures. */
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Size:", 5))
+			size = strtoll(line + 5, NULL, 10);
+		else if (!strncmp(line, "VmFlags:", 8) && strstr(line, " ac"))
+			sum += size;
+	}
+	fclose(f);
+	return sum;
 }
 
 /* Through a volatile pointer, so that the compiler cannot make it calloc. */

@@ -25,6 +25,12 @@ struct tam_sample {
 int tam_sample_self(struct tam_sample *s);
 
 /*
+ * This process's own commit charge in KiB (its mappings that smaps marks
+ * "ac"), exact where Committed_AS is system-wide; -1 without smaps.
+ */
+long long tam_self_charge_kib(void);
+
+/*
  * The allocators: the first TAM_NR_ALLOCATORS are the ones tamdemo --compare
  * puts side by side; tambench also measures the last two.
  */

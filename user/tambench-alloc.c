@@ -29,35 +29,6 @@ struct cell {
 };
 
 /*
- * This process's commit charge in KiB: the size of its mappings that
- * /proc/self/smaps marks "ac" (VM_ACCOUNT), which is what it adds to
- * Committed_AS.  Committed_AS itself is system-wide (every other process
- * moves it) and read approximately from per-CPU counters, so a delta of
- * it says little about one call on a busy machine; this one is exact.
- * -1 if smaps cannot be read (CONFIG_PROC_PAGE_MONITOR off).
- */
-static long long self_charge_kib(void)
-{
-	static char buf[8192];
-	long long size = 0, sum = 0;
-	char line[256];
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	if (!f)
-		return -1;
-	/* A static buffer: reading must not grow the heap it measures. */
-	setvbuf(f, buf, _IOFBF, sizeof(buf));
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "Size:", 5))
-			size = strtoll(line + 5, NULL, 10);
-		else if (!strncmp(line, "VmFlags:", 8) && strstr(line, " ac"))
-			sum += size;
-	}
-	fclose(f);
-	return sum;
-}
-
-/*
  * In a child: each of the n methods' first-call deltas, then the timed
  * repetitions with the methods taking turns, so that a slow stretch of the
  * emulator slows all of them alike and their ratio stays fair.  times holds
@@ -87,11 +58,11 @@ static void alloc_cells(const enum tam_allocator *ms, unsigned int n, size_t siz
 		tam_free(ms[k], p, warm);
 		/* The smaps reads bracket the VmRSS samples, whose delta
 		 * then holds the call alone. */
-		if ((charge0 = self_charge_kib()) < 0 || tam_sample_self(&before))
+		if ((charge0 = tam_self_charge_kib()) < 0 || tam_sample_self(&before))
 			goto fail;
 		p = tam_alloc(ms[k], size);
 		if (!p || tam_sample_self(&after) ||
-		    (charge1 = self_charge_kib()) < 0)
+		    (charge1 = tam_self_charge_kib()) < 0)
 			goto fail;
 		tam_free(ms[k], p, size);
 		c[k].rss_kib = ((long long)after.rss - (long long)before.rss) / 1024;
