@@ -265,8 +265,8 @@ TEST(all_processes_match_proc)
  * and in a run of threads: the listing must still be exactly the pids
  * /proc lists with an mm, none dropped, none repeated, in order.
  */
-#define SEAM_CHILDREN	120
-#define SEAM_THREADS	100
+#define SEAM_CHILDREN	110
+#define SEAM_THREADS	60
 
 static void *parked(void *arg)
 {
@@ -305,7 +305,14 @@ static long listed_pids(pid_t *out, long max)
 	return n;
 }
 
-TEST(seams_match_proc)
+/* Forking and exiting 110 children is slow on a debug kernel under TCG. */
+FIXTURE(seams) {
+	int unused;
+};
+FIXTURE_SETUP(seams) {}
+FIXTURE_TEARDOWN(seams) {}
+
+TEST_F_TIMEOUT(seams, match_proc, 180)
 {
 	const long max = 32768;
 	pid_t kids[SEAM_CHILDREN], *a, *b, *p;
@@ -324,8 +331,8 @@ TEST(seams_match_proc)
 			pause();
 			_exit(0);
 		}
-		/* Threads in between, in runs of one to three. */
-		for (k = 0; k <= i % 3 && t < SEAM_THREADS; k++, t++)
+		/* Threads in between, in runs of none to two. */
+		for (k = 0; k < i % 3 && t < SEAM_THREADS; k++, t++)
 			ASSERT_EQ(0, pthread_create(&th[t], NULL, parked, NULL));
 	}
 	ASSERT_EQ(SEAM_THREADS, t);
@@ -351,10 +358,11 @@ TEST(seams_match_proc)
 			found += a[i] == kids[k];
 	}
 	EXPECT_EQ(SEAM_CHILDREN, found);
-	for (i = 0; i < SEAM_CHILDREN; i++) {
+	/* All killed first, then reaped: their exits overlap. */
+	for (i = 0; i < SEAM_CHILDREN; i++)
 		kill(kids[i], SIGKILL);
+	for (i = 0; i < SEAM_CHILDREN; i++)
 		waitpid(kids[i], NULL, 0);
-	}
 	/* The threads stay parked until the test's process exits. */
 	free(a);
 	free(b);
