@@ -180,13 +180,13 @@ timed_build = mkdir -p $(BUILD)/test-logs && \
 
 test:
 	@$(call timed_build,deps $(TEST_BUILD))
-	@TAM_BUDGET=$(TEST_BUDGET):$(TEST_BUDGET_WARM) tests/run
+	@TAM_TIMED_BUILD=1 TAM_BUDGET=$(TEST_BUDGET):$(TEST_BUDGET_WARM) tests/run
 
 # Everything make test runs, and the suites too long for its budget
 # (tests/run --full: the 32,000-process scale check of stress-scale).
 test-full:
 	@$(call timed_build,deps $(TEST_BUILD))
-	@tests/run --full
+	@TAM_TIMED_BUILD=1 tests/run --full
 
 # The Debian 12 guest's suite alone (tests/distro/run-distro-tests):
 # systemd, procps, the packages as installed (also part of make test).
