@@ -126,6 +126,24 @@ static inline long proc_pids(pid_t *pids, long max)
 	return n;
 }
 
+/*
+ * The pids vm_stats(0) lists, ascending, in @pids (room for @max); how many
+ * processes there were (which may exceed @max), or -1.
+ */
+static inline long vm_stats_pids(pid_t *pids, long max)
+{
+	struct tam_vm_stat *all = calloc(max, sizeof(*all));
+	long n, i;
+
+	if (!all)
+		return -1;
+	n = sys_vm_stats(0, all, max, 0);
+	for (i = 0; i < n && i < max; i++)
+		pids[i] = all[i].pid;
+	free(all);
+	return n;
+}
+
 /* The number after "key:" in a status/meminfo style file, or -1. */
 static inline long long proc_field(const char *path, const char *key)
 {

@@ -133,21 +133,6 @@ static int vm_stats_errno(pid_t pid)
 	return sys_vm_stats(pid, &st, 1, 0) == 1 ? 0 : errno;
 }
 
-/* The pids of vm_stats(0), ascending, in @pids; their number or -1. */
-static long vm_stats_pids(pid_t *pids, long max)
-{
-	struct tam_vm_stat *all = calloc(max, sizeof(*all));
-	long n, i;
-
-	if (!all)
-		return -1;
-	n = sys_vm_stats(0, all, max, 0);
-	for (i = 0; i < n && i < max; i++)
-		pids[i] = all[i].pid;
-	free(all);
-	return n;
-}
-
 /* The processes with an mm whose status the caller can open. */
 static long readable_pids(pid_t *pids, long max)
 {

@@ -291,20 +291,6 @@ static long proc_pids_with_mm(pid_t *out, long max)
 	return n < 0 ? -1 : k;
 }
 
-static long listed_pids(pid_t *out, long max)
-{
-	struct tam_vm_stat *st = calloc(max, sizeof(*st));
-	long n, i;
-
-	if (!st)
-		return -1;
-	n = sys_vm_stats(0, st, max, 0);
-	for (i = 0; i < n && i < max; i++)
-		out[i] = st[i].pid;
-	free(st);
-	return n;
-}
-
 /* Forking and exiting 110 children is slow on a debug kernel under TCG. */
 FIXTURE(seams) {
 	int unused;
@@ -338,9 +324,9 @@ TEST_F_TIMEOUT(seams, match_proc, 180)
 	ASSERT_EQ(SEAM_THREADS, t);
 	/* The same listing twice, /proc read between them: a hold-still. */
 	for (tries = 0; tries < 20; tries++) {
-		na = listed_pids(a, max);
+		na = vm_stats_pids(a, max);
 		np = proc_pids_with_mm(p, max);
-		nb = listed_pids(b, max);
+		nb = vm_stats_pids(b, max);
 		if (na == nb && na == np && na <= max &&
 		    !memcmp(a, b, na * sizeof(*a)))
 			break;
