@@ -146,6 +146,11 @@ images-arm64: kernel-arm64 initramfs-arm64
 deb: deps
 	@scripts/kdeb >/dev/null
 
+# The kernel package of the machine image's lifecycle suites
+# (scripts/kdeb --machine: config/machine.config, disk and ext4 as modules).
+deb-machine: deps
+	@scripts/kdeb --machine >/dev/null
+
 # The config make deb would build (the same KCONFIG=, LOCALMOD=, LSMOD=),
 # made without compiling anything; prints its path.
 deb-config: deps
@@ -156,6 +161,12 @@ deb-config: deps
 image-debian: deps
 	@KCONFIG= LOCALMOD= ARCH=x86_64 scripts/kdeb >/dev/null
 	@scripts/debian-image >/dev/null
+
+# The machine image of `scripts/vm-run --machine` (scripts/machine-image):
+# GPT, EFI system partition, GRUB for UEFI and BIOS, Debian's own kernel;
+# kept in the machine's cache.
+image-machine: deps
+	@scripts/machine-image >/dev/null
 
 run: images
 	scripts/vm-run --arch $(GUEST_ARCH) -- tamdemo
@@ -192,6 +203,12 @@ test-full:
 # systemd, procps, the packages as installed (also part of make test).
 test-distro: guest deb-tools image-debian
 	@tests/run distro
+
+# The lifecycle suites alone (tests/machine/run-lifecycle): dpkg -i of our
+# kernel and tools in the machine image, a reboot through the firmware and
+# GRUB into ours, back to Debian's kernel, dpkg -P; UEFI and BIOS.
+test-machine: guest deb-tools deb-machine image-machine
+	@tests/run machine machine-bios
 
 # One kernel's guest suite, 64- and 32-bit (KVER=7.3, KSRC=...): the inner
 # loop after a kernel change.
@@ -231,5 +248,5 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
-.PHONY: deb deb-config image-debian test-distro test-full
+.PHONY: deb deb-machine deb-config image-debian image-machine test-distro test-machine test-full
 .PHONY: kernels-debug-matrix kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
