@@ -175,9 +175,10 @@ shell: images
 	scripts/vm-run --arch $(GUEST_ARCH) --shell
 
 # What make test builds before its suites: the kernels through ccache,
-# the Debian image from the cached base (scripts/lib.sh: tam_cache).
+# the Debian image from the cached base, the machine image from the
+# cache (scripts/lib.sh: tam_cache).
 TEST_BUILD := images-x86_64 images-debug kernels-matrix kernels-debug-matrix kernels-arm64 \
-	initramfs-arm64 host host-san deb-tools image-debian
+	initramfs-arm64 host host-san deb-tools image-debian deb-machine image-machine
 # Minutes make test may take from a fresh clone on 2 cores: bare (nothing
 # cached, packages to install) and with a warm cache.  CI stops at 90.
 TEST_BUDGET ?= 75
