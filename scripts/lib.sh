@@ -189,17 +189,31 @@ overlay_files() {
 #     include/uapi/asm-generic/unistd.h, with a hand-set __NR_syscalls:
 #     arch/arm64/include/uapi/asm/unistd.h.patch adds them after that
 #     header's include, for arm64 alone.
+# And how oom_badness() reads the counters: a tree where it sums them
+# exactly (oom_sums_exact) gets mm/oom_kill.c.patch and
+# include/linux/oom.h.patch, which factor oom_badness_pages() out of it
+# (kernel/tamalloc.c: TAM_OOM_BADNESS_PAGES); an older tree keeps its own.
 # scripts/overlay, scripts/mkpatch and tests/harness.sh all ask this.
 overlay_files_for() {
-	local generic=0
+	local generic=0 oom=0
 	[ -f "$1/scripts/syscall.tbl" ] && generic=1
+	oom_sums_exact "$1" && oom=1
 	overlay_files | while read -r f; do
-		case $generic:$f in
-		0:scripts/syscall.tbl.patch | 0:arch/arm64/kernel/Makefile.syscalls.patch) ;;
-		1:arch/arm64/include/uapi/asm/unistd.h.patch) ;;
+		case $generic:$oom:$f in
+		0:?:scripts/syscall.tbl.patch | 0:?:arch/arm64/kernel/Makefile.syscalls.patch) ;;
+		1:?:arch/arm64/include/uapi/asm/unistd.h.patch) ;;
+		?:0:mm/oom_kill.c.patch | ?:0:include/linux/oom.h.patch) ;;
 		*) echo "$f" ;;
 		esac
 	done
+}
+
+# oom_sums_exact KSRC: true if KSRC's oom_badness() reads the RSS counters
+# with get_mm_rss_sum(), an exact sum over the CPUs (v7.0, upstream's "mm:
+# Fix OOM killer inaccuracy on large many-core systems"), as it still does
+# once mm/oom_kill.c.patch is applied.
+oom_sums_exact() {
+	grep -q 'get_mm_rss_sum(p->mm)' "$1/mm/oom_kill.c" 2>/dev/null
 }
 
 # tree_version KSRC: print KSRC's kernel version (6.12.118), or fail with a

@@ -64,16 +64,32 @@ static inline long sys_tamalloc(size_t size)
 	return syscall(__NR_tamalloc, size);
 }
 
+/* vm_stats(2) and mem_stats(2) as they are: every argument given. */
+static inline long sys_vm_stats_x(pid_t pid, void *buf, unsigned int count,
+				  unsigned int size, unsigned int mask,
+				  unsigned int flags)
+{
+	return syscall(__NR_vm_stats, pid, buf, count, size, mask, flags);
+}
+
+static inline long sys_mem_stats_x(void *buf, unsigned int size,
+				   unsigned int mask, unsigned int flags)
+{
+	return syscall(__NR_mem_stats, buf, size, mask, flags);
+}
+
+/* Every field this header knows, in records of its size. */
 static inline long sys_vm_stats(pid_t pid, void *buf, unsigned int count,
 				unsigned int flags)
 {
-	return syscall(__NR_vm_stats, pid, buf, count, flags);
+	return sys_vm_stats_x(pid, buf, count, sizeof(struct tam_vm_stat),
+			      TAM_VM_ALL, flags);
 }
 
 static inline long sys_mem_stats(void *buf, unsigned int size,
 				 unsigned int flags)
 {
-	return syscall(__NR_mem_stats, buf, size, flags);
+	return sys_mem_stats_x(buf, size, TAM_MEM_ALL, flags);
 }
 
 /* Read a whole small file into buf; -1 on error. */

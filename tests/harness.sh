@@ -26,7 +26,7 @@ mini=$tmp/mini
 make_mini() {
 	rm -rf "$mini"
 	mkdir -p "$mini"
-	(cd "$ksrc" && cp --parents Makefile kernel/fork.c fs/proc/task_mmu.c scripts/unifdef.c "$mini/")
+	(cd "$ksrc" && cp --parents Makefile kernel/fork.c fs/proc/task_mmu.c mm/oom_kill.c scripts/unifdef.c "$mini/")
 	(cd "$ksrc/.tamalloc/pristine" && find . -type f) | while read -r f; do
 		mkdir -p "$mini/$(dirname "$f")"
 		cp "$ksrc/.tamalloc/pristine/$f" "$mini/$f"
