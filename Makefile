@@ -8,7 +8,8 @@
 #   make test-guest   the guest suite on one kernel (KVER= or KSRC=): the
 #                 inner loop after a kernel change
 #   make shell    interactive shell in the guest
-#   make bench    benchmarks, one boot
+#   make bench    benchmarks, one boot (ICOUNT=1: instruction counts;
+#                 CPUS=N: a kernel built for N CPUs on N vCPUs)
 #   make patch    the overlay as one patch against the tree (KVER=/KSRC=)
 #   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
@@ -210,8 +211,11 @@ check: kernel-x86_64 kernels-matrix
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
 # ICOUNT=1: every time is a count of guest instructions (scripts/vm-run
 # --icount), which does not depend on how busy the host is.
+# CPUS=N: the test kernel built for N CPUs (scripts/kbuild --nr-cpus N),
+# booted with N vCPUs, for what the syscalls cost as the CPU count grows.
 bench: images
-	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 3600 $(if $(filter 1,$(ICOUNT)),--icount) -- tambench $(TAMBENCH_ARGS)
+	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 7200 $(if $(filter 1,$(ICOUNT)),--icount) \
+		$(if $(CPUS),--cpus $(CPUS) $(if $(filter-out 2,$(CPUS)),--kernel-cpus $(CPUS))) -- tambench $(TAMBENCH_ARGS)
 
 # The scale check of the walks alone (tests/run scale, also part of make
 # test-full): the churn test with STRESS_IDLE idle processes on the debug
