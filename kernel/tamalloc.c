@@ -81,33 +81,53 @@ SYSCALL_DEFINE1(tamalloc, size_t, size)
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
 }
 
+/* What tam_read_mm() read of one process, in pages. */
+struct tam_mm_read {
+	unsigned long vm, anon, file, shmem, swap, hwm;
+	long badness;		/* oom_badness(); LONG_MIN: none */
+};
+
 /*
- * One counter of @mm in pages.  @exact: as this kernel's task_mem() reads
- * it for /proc/PID/status.  Since v6.16, commit 82241a83cd15 ("mm: fix the
- * inaccurate memory statistics issue for users"), also in 6.12.39 and
- * 6.6.99, /proc sums the percpu counter exactly, walking every online CPU;
- * before, it reads it with get_mm_counter(): approximately since v6.2,
- * commit f1a7941243c1 ("mm: convert mm's rss stats into percpu_counter"),
- * and in 6.1 as an atomic that lags each thread's cached events
- * (SPLIT_RSS_COUNTING).  Not @exact: get_mm_counter(), whose cost does not
- * grow with the number of CPUs; it may miss up to the counter's batch
- * (percpu_counter_batch, at least 32) pages per online CPU.
- * scripts/overlay defines TAM_PROC_RSS_SUM from the tree's
- * fs/proc/task_mmu.c and keeps the one branch the tree needs.
+ * The RSS and swap counters of @mm in pages.  @exact: as this kernel's
+ * task_mem() reads them for /proc/PID/status.  Since v6.16, commit
+ * 82241a83cd15 ("mm: fix the inaccurate memory statistics issue for
+ * users"), also in 6.12.39 and 6.6.99, /proc sums each percpu counter
+ * exactly, walking every online CPU; here get_mm_counters_sum()
+ * (include/linux/mm.h.patch) takes the same sums in one walk for all
+ * four counters instead of one walk each.  Before, /proc reads them with
+ * get_mm_counter(): approximately since v6.2, commit f1a7941243c1 ("mm:
+ * convert mm's rss stats into percpu_counter"), and in 6.1 as atomics that
+ * lag each thread's cached events (SPLIT_RSS_COUNTING).  Not @exact:
+ * get_mm_counter(), whose cost does not grow with the number of CPUs; it
+ * may miss up to the counter's batch (percpu_counter_batch, at least 32)
+ * pages per online CPU.  scripts/overlay defines TAM_PROC_RSS_SUM from the
+ * tree's fs/proc/task_mmu.c and keeps the one branch the tree needs.
  */
-static unsigned long tam_counter(struct mm_struct *mm, int member, bool exact)
+static void tam_read_counters(struct mm_struct *mm, bool exact,
+			      struct tam_mm_read *r)
 {
 #ifdef TAM_PROC_RSS_SUM
-	if (exact)
-		return get_mm_counter_sum(mm, member);
+	unsigned long pages[NR_MM_COUNTERS];
+
+	if (exact) {
+		get_mm_counters_sum(mm, pages);
+		r->anon = pages[MM_ANONPAGES];
+		r->file = pages[MM_FILEPAGES];
+		r->shmem = pages[MM_SHMEMPAGES];
+		r->swap = pages[MM_SWAPENTS];
+		return;
+	}
 #endif
-	return get_mm_counter(mm, member);
+	r->anon = get_mm_counter(mm, MM_ANONPAGES);
+	r->file = get_mm_counter(mm, MM_FILEPAGES);
+	r->shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	r->swap = get_mm_counter(mm, MM_SWAPENTS);
 }
 
-/* The fields that need the RSS counters, and the swap counter. */
-#define TAM_VM_NEED_RSS	(TAM_VM_RSS | TAM_VM_RSS_ANON | TAM_VM_RSS_FILE | \
-			 TAM_VM_RSS_SHMEM | TAM_VM_HWM | TAM_VM_NEED_OOM)
-#define TAM_VM_NEED_SWAP	(TAM_VM_SWAP | TAM_VM_NEED_OOM)
+/* The fields that need the counters. */
+#define TAM_VM_NEED_COUNTERS	(TAM_VM_RSS | TAM_VM_RSS_ANON | \
+				 TAM_VM_RSS_FILE | TAM_VM_RSS_SHMEM | \
+				 TAM_VM_SWAP | TAM_VM_HWM | TAM_VM_NEED_OOM)
 
 /*
  * The OOM score.  Since v7.0, upstream's "mm: Fix OOM killer inaccuracy on
@@ -126,12 +146,6 @@ static unsigned long tam_counter(struct mm_struct *mm, int member, bool exact)
 #else
 #define TAM_VM_NEED_OOM	0
 #endif
-
-/* What tam_read_mm() read of one process, in pages. */
-struct tam_mm_read {
-	unsigned long vm, anon, file, shmem, swap, hwm;
-	long badness;		/* oom_badness(); LONG_MIN: none */
-};
 
 /*
  * Read what @mask asks of the memory of @task's process, each counter
@@ -159,16 +173,12 @@ static bool tam_read_mm(struct task_struct *task, u32 mask, bool exact,
 	__acquire(&t->alloc_lock);
 	mm = t->mm;
 	r->vm = READ_ONCE(mm->total_vm);
-	if (mask & TAM_VM_NEED_RSS) {
-		r->anon = tam_counter(mm, MM_ANONPAGES, exact);
-		r->file = tam_counter(mm, MM_FILEPAGES, exact);
-		r->shmem = tam_counter(mm, MM_SHMEMPAGES, exact);
+	if (mask & TAM_VM_NEED_COUNTERS) {
+		tam_read_counters(mm, exact, r);
 		/* task_mem(): hiwater_rss is only raised when RSS falls. */
 		r->hwm = max(r->anon + r->file + r->shmem,
 			     READ_ONCE(mm->hiwater_rss));
 	}
-	if (mask & TAM_VM_NEED_SWAP)
-		r->swap = tam_counter(mm, MM_SWAPENTS, exact);
 #ifdef TAM_OOM_BADNESS_PAGES
 	if (mask & TAM_VM_OOM_SCORE)
 		r->badness = oom_badness_pages(t, r->anon + r->file + r->shmem +
@@ -576,8 +586,8 @@ static u64 tam_bytes(u64 pages)
 
 /*
  * The sums do not promise to equal anything in /proc, and read each
- * process's RSS counters approximately (tam_counter()), so that the cost
- * per process does not grow with the number of CPUs.
+ * process's RSS counters approximately (tam_read_counters()), so that the
+ * cost per process does not grow with the number of CPUs.
  */
 static void tam_sum_one(struct task_struct *task, void *arg)
 {
