@@ -62,6 +62,10 @@ kernel-arm64: deps
 kernel-debug: deps
 	@ARCH=x86_64 scripts/kbuild --debug >/dev/null
 
+# The KCSAN kernel of the KVER tree (config/kcsan.config; tests/run: kcsan).
+kernel-kcsan: deps
+	@ARCH=x86_64 scripts/kbuild --kcsan >/dev/null
+
 # The kernels of the other trees that make test boots (none with KSRC=).
 kernels-matrix: deps
 	@$(if $(KSRC),true,for v in $$(scripts/ksource --others); do \
@@ -166,7 +170,7 @@ shell: images
 
 # What make test builds before its suites: the kernels through ccache,
 # the Debian image from the cached base (scripts/lib.sh: tam_cache).
-TEST_BUILD := images-x86_64 images-debug kernels-matrix kernels-debug-matrix kernels-arm64 \
+TEST_BUILD := images-x86_64 images-debug kernel-kcsan kernels-matrix kernels-debug-matrix kernels-arm64 \
 	initramfs-arm64 host host-san deb-tools image-debian
 # Minutes make test may take from a fresh clone on 2 cores: bare (nothing
 # cached, packages to install) and with a warm cache.  CI stops at 90.
@@ -236,4 +240,4 @@ distclean:
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
 .PHONY: deb deb-config image-debian test-distro test-full
-.PHONY: kernels-debug-matrix kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
+.PHONY: kernels-debug-matrix kernel-kcsan kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
