@@ -209,6 +209,45 @@ static inline int write_num(const char *path, long long v)
 }
 
 /*
+ * A numeric sysctl a test changes and puts back at its teardown, as LTP's
+ * .save_restore does: sysctl_save() keeps the value (once, whatever is
+ * written after), sysctl_restore() writes it back if one was kept.  In a
+ * fixture, which the harness zeroes, nothing is kept until the setup saves.
+ */
+struct saved_sysctl {
+	const char *path;	/* NULL: nothing kept */
+	long long value;
+};
+
+static inline int sysctl_save(struct saved_sysctl *s, const char *path)
+{
+	long long v;
+
+	if (s->path)
+		return 0;
+	v = read_num(path);
+	if (v < 0)
+		return -1;
+	s->path = path;
+	s->value = v;
+	return 0;
+}
+
+/* Keep the value at @path, then write @value there.  0 or -1. */
+static inline int sysctl_set(struct saved_sysctl *s, const char *path,
+			     long long value)
+{
+	return sysctl_save(s, path) ? -1 : write_num(path, value);
+}
+
+static inline void sysctl_restore(struct saved_sysctl *s)
+{
+	if (s->path)
+		write_num(s->path, s->value);
+	s->path = NULL;
+}
+
+/*
  * Make the next 256 KiB of stack resident, so that stack growth in the code
  * under test (deeper frames, /proc read buffers) does not show up as a
  * change in RssAnon.

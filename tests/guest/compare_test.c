@@ -16,7 +16,7 @@
 #define EVERY		(1 * MiB)
 
 FIXTURE(compare) {
-	long long saved;
+	struct saved_sysctl overcommit;
 	struct tam_cmp_result *r[TAM_NR_ALLOCATORS];
 	struct tam_verdict v[TAM_NR_ALLOCATORS];
 };
@@ -26,9 +26,7 @@ FIXTURE_SETUP(compare)
 	int a;
 
 	SKIP_UNLESS_ROOT("vm.overcommit_memory");
-	self->saved = read_num(OVERCOMMIT);
-	ASSERT_GE(self->saved, 0);
-	ASSERT_EQ(0, write_num(OVERCOMMIT, 0));
+	ASSERT_EQ(0, sysctl_set(&self->overcommit, OVERCOMMIT, 0));
 	for (a = 0; a < TAM_NR_ALLOCATORS; a++) {
 		self->r[a] = tam_compare_run(a, SIZE, EVERY, 0);
 		ASSERT_NE(NULL, self->r[a]) TH_LOG("%s: %s",
@@ -44,7 +42,7 @@ FIXTURE_TEARDOWN(compare)
 {
 	int a;
 
-	write_num(OVERCOMMIT, self->saved);
+	sysctl_restore(&self->overcommit);
 	for (a = 0; a < TAM_NR_ALLOCATORS; a++)
 		tam_compare_free(self->r[a]);
 }
