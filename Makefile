@@ -8,7 +8,8 @@
 #   make test-guest   the guest suite on one kernel (KVER= or KSRC=): the
 #                 inner loop after a kernel change
 #   make shell    interactive shell in the guest
-#   make bench    benchmarks, one boot
+#   make bench    benchmarks, one boot (ICOUNT=1: instruction counts;
+#                 CPUS=N: a kernel built for N CPUs on N vCPUs)
 #   make patch    the overlay as one patch against the tree (KVER=/KSRC=)
 #   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
@@ -60,6 +61,10 @@ kernel-arm64: deps
 
 kernel-debug: deps
 	@ARCH=x86_64 scripts/kbuild --debug >/dev/null
+
+# The KCSAN kernel of the KVER tree (config/kcsan.config; tests/run: kcsan).
+kernel-kcsan: deps
+	@ARCH=x86_64 scripts/kbuild --kcsan >/dev/null
 
 # The kernels of the other trees that make test boots (none with KSRC=).
 kernels-matrix: deps
@@ -177,7 +182,7 @@ shell: images
 # What make test builds before its suites: the kernels through ccache,
 # the Debian image from the cached base, the machine image from the
 # cache (scripts/lib.sh: tam_cache).
-TEST_BUILD := images-x86_64 images-debug kernels-matrix kernels-debug-matrix kernels-arm64 \
+TEST_BUILD := images-x86_64 images-debug kernel-kcsan kernels-matrix kernels-debug-matrix kernels-arm64 \
 	initramfs-arm64 host host-san deb-tools image-debian deb-machine image-machine
 # Minutes make test may take from a fresh clone on 2 cores: bare (nothing
 # cached, packages to install) and with a warm cache.  CI stops at 90.
@@ -228,8 +233,11 @@ check: kernel-x86_64 kernels-matrix
 # Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
 # ICOUNT=1: every time is a count of guest instructions (scripts/vm-run
 # --icount), which does not depend on how busy the host is.
+# CPUS=N: the test kernel built for N CPUs (scripts/kbuild --nr-cpus N),
+# booted with N vCPUs, for what the syscalls cost as the CPU count grows.
 bench: images
-	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 3600 $(if $(filter 1,$(ICOUNT)),--icount) -- tambench $(TAMBENCH_ARGS)
+	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 7200 $(if $(filter 1,$(ICOUNT)),--icount) \
+		$(if $(CPUS),--cpus $(CPUS) $(if $(filter-out 2,$(CPUS)),--kernel-cpus $(CPUS))) -- tambench $(TAMBENCH_ARGS)
 
 # The scale check of the walks alone (tests/run scale, also part of make
 # test-full): the churn test with STRESS_IDLE idle processes on the debug
@@ -250,4 +258,4 @@ distclean:
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
 .PHONY: deb deb-machine deb-config image-debian image-machine test-distro test-machine test-full
-.PHONY: kernels-debug-matrix kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
+.PHONY: kernels-debug-matrix kernel-kcsan kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64

@@ -81,44 +81,89 @@ SYSCALL_DEFINE1(tamalloc, size_t, size)
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
 }
 
-/*
- * VmRSS in pages, read as this kernel's task_mem() reads it for
- * /proc/PID/status.  Since v6.16, commit 82241a83cd15 ("mm: fix the
- * inaccurate memory statistics issue for users"), also in 6.12.39 and 6.6.99,
- * /proc sums the percpu counters exactly; before, it reads them with
- * get_mm_counter(): approximately since v6.2, commit f1a7941243c1 ("mm:
- * convert mm's rss stats into percpu_counter"), and in 6.1 as atomics that
- * lag each thread's cached events (SPLIT_RSS_COUNTING).  scripts/overlay
- * defines TAM_PROC_RSS_SUM from the tree's fs/proc/task_mmu.c and keeps the
- * one branch the tree needs.
- */
-static unsigned long tam_mm_rss(struct mm_struct *mm)
-{
-#ifdef TAM_PROC_RSS_SUM
-	return get_mm_counter_sum(mm, MM_ANONPAGES) +
-	       get_mm_counter_sum(mm, MM_FILEPAGES) +
-	       get_mm_counter_sum(mm, MM_SHMEMPAGES);
-#else
-	return get_mm_counter(mm, MM_ANONPAGES) +
-	       get_mm_counter(mm, MM_FILEPAGES) +
-	       get_mm_counter(mm, MM_SHMEMPAGES);
-#endif
-}
+/* What tam_read_mm() read of one process, in pages. */
+struct tam_mm_read {
+	unsigned long vm, anon, file, shmem, swap, hwm;
+	long badness;		/* oom_badness(); LONG_MIN: none */
+};
 
 /*
- * Read the memory of @task's process: VmSize and VmRSS in pages, computed as
- * task_mem() computes them for /proc/PID/status, or nothing if @vm_pages is
- * NULL (the caller only asks whether there is an mm).  The mm is that of a
- * live thread, so a process whose leader has exited before its other
- * threads is still counted.  Kernel threads and fully exited processes have
- * no mm.  Called under rcu_read_lock(); takes only spinlocks.
+ * The RSS and swap counters of @mm in pages.  @exact: as this kernel's
+ * task_mem() reads them for /proc/PID/status.  Since v6.16, commit
+ * 82241a83cd15 ("mm: fix the inaccurate memory statistics issue for
+ * users"), also in 6.12.39 and 6.6.99, /proc sums each percpu counter
+ * exactly, walking every online CPU; here get_mm_counters_sum()
+ * (include/linux/mm.h.patch) takes the same sums in one walk for all
+ * four counters instead of one walk each.  Before, /proc reads them with
+ * get_mm_counter(): approximately since v6.2, commit f1a7941243c1 ("mm:
+ * convert mm's rss stats into percpu_counter"), and in 6.1 as atomics that
+ * lag each thread's cached events (SPLIT_RSS_COUNTING).  Not @exact:
+ * get_mm_counter(), whose cost does not grow with the number of CPUs; it
+ * may miss up to the counter's batch (percpu_counter_batch, at least 32)
+ * pages per online CPU.  scripts/overlay defines TAM_PROC_RSS_SUM from the
+ * tree's fs/proc/task_mmu.c and keeps the one branch the tree needs.
  */
-static bool tam_read_mm(struct task_struct *task, unsigned long *vm_pages,
-			unsigned long *rss_pages)
+static void tam_read_counters(struct mm_struct *mm, bool exact,
+			      struct tam_mm_read *r)
+{
+#ifdef TAM_PROC_RSS_SUM
+	unsigned long pages[NR_MM_COUNTERS];
+
+	if (exact) {
+		get_mm_counters_sum(mm, pages);
+		r->anon = pages[MM_ANONPAGES];
+		r->file = pages[MM_FILEPAGES];
+		r->shmem = pages[MM_SHMEMPAGES];
+		r->swap = pages[MM_SWAPENTS];
+		return;
+	}
+#endif
+	r->anon = get_mm_counter(mm, MM_ANONPAGES);
+	r->file = get_mm_counter(mm, MM_FILEPAGES);
+	r->shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	r->swap = get_mm_counter(mm, MM_SWAPENTS);
+}
+
+/* The fields that need the counters. */
+#define TAM_VM_NEED_COUNTERS	(TAM_VM_RSS | TAM_VM_RSS_ANON | \
+				 TAM_VM_RSS_FILE | TAM_VM_RSS_SHMEM | \
+				 TAM_VM_SWAP | TAM_VM_HWM | TAM_VM_NEED_OOM)
+
+/*
+ * The OOM score.  Since v7.0, upstream's "mm: Fix OOM killer inaccuracy on
+ * large many-core systems" (Mathieu Desnoyers, January 2026), oom_badness()
+ * sums the RSS and swap counters exactly, as task_mem() does: four more
+ * walks over every online CPU per process.  There, mm/oom_kill.c.patch
+ * factors oom_badness_pages() out of oom_badness(): the same score, from
+ * the counters this file has already read.  scripts/overlay defines
+ * TAM_OOM_BADNESS_PAGES for a tree whose oom_badness() reads
+ * get_mm_rss_sum().  Before, oom_badness() reads the counters
+ * approximately, at a cost that does not grow with the CPUs, and is called
+ * as it is.
+ */
+#ifdef TAM_OOM_BADNESS_PAGES
+#define TAM_VM_NEED_OOM	TAM_VM_OOM_SCORE
+#else
+#define TAM_VM_NEED_OOM	0
+#endif
+
+/*
+ * Read what @mask asks of the memory of @task's process, each counter
+ * once: VmSize, RssAnon, RssFile, RssShmem, VmSwap and VmHWM, exactly as
+ * task_mem() computes them if @exact, and the OOM badness where the tree
+ * lets it come from the same reads.  With @mask 0 nothing is read: the
+ * caller only asks whether there is an mm.  The mm is that of a live
+ * thread, so a process whose leader has exited before its other threads is
+ * still counted.  Kernel threads and fully exited processes have no mm:
+ * false.  Called under rcu_read_lock(); takes only spinlocks.
+ */
+static bool tam_read_mm(struct task_struct *task, u32 mask, bool exact,
+			unsigned long totalpages, struct tam_mm_read *r)
 {
 	struct task_struct *t;
 	struct mm_struct *mm;
 
+	r->badness = LONG_MIN;
 	if (task->flags & PF_KTHREAD)
 		return false;
 	t = find_lock_task_mm(task);
@@ -127,52 +172,87 @@ static bool tam_read_mm(struct task_struct *task, unsigned long *vm_pages,
 	/* find_lock_task_mm() returned t locked; tell sparse. */
 	__acquire(&t->alloc_lock);
 	mm = t->mm;
-	if (vm_pages) {
-		*vm_pages = READ_ONCE(mm->total_vm);
-		*rss_pages = tam_mm_rss(mm);
+	r->vm = READ_ONCE(mm->total_vm);
+	if (mask & TAM_VM_NEED_COUNTERS) {
+		tam_read_counters(mm, exact, r);
+		/* task_mem(): hiwater_rss is only raised when RSS falls. */
+		r->hwm = max(r->anon + r->file + r->shmem,
+			     READ_ONCE(mm->hiwater_rss));
 	}
+#ifdef TAM_OOM_BADNESS_PAGES
+	if (mask & TAM_VM_OOM_SCORE)
+		r->badness = oom_badness_pages(t, r->anon + r->file + r->shmem +
+					       r->swap, totalpages);
+#endif
 	task_unlock(t);
+#ifndef TAM_OOM_BADNESS_PAGES
+	if (mask & TAM_VM_OOM_SCORE)
+		r->badness = oom_badness(task, totalpages);
+#endif
 	return true;
 }
 
-/* The value proc_oom_score() prints for @task. */
-static u64 tam_oom_score(struct task_struct *task, unsigned long totalpages)
+/* The value proc_oom_score() prints for a task of that badness. */
+static u64 tam_oom_score(long badness, unsigned long totalpages)
 {
-	unsigned long points = 0;
-	long badness;
-
-	badness = oom_badness(task, totalpages);
 	/*
 	 * Special case OOM_SCORE_ADJ_MIN for all others scale the
 	 * badness value into [0, 2000] range which we have been
 	 * exporting for a long time so userspace might depend on it.
 	 */
-	if (badness != LONG_MIN)
-		points = (1000 + badness * 1000 / (long)totalpages) * 2 / 3;
-	return points;
+	if (badness == LONG_MIN)
+		return 0;
+	return (1000 + badness * 1000 / (long)totalpages) * 2 / 3;
+}
+
+/* Set the field of @bit to @pages in bytes if @mask asks for it. */
+static void tam_set(struct tam_vm_stat *st, u32 mask, u32 bit, __u64 *field,
+		    unsigned long pages)
+{
+	if (mask & bit) {
+		*field = (u64)pages << PAGE_SHIFT;
+		st->mask |= bit;
+	}
 }
 
 /*
- * Fill @st for the process of @task (any of its threads).  Every byte of @st
- * is defined.  Returns false, leaving the memory fields zero, for a process
- * without an mm.  Called under rcu_read_lock().
+ * Fill @st with the fields of @mask (within TAM_VM_ALL) for the process of
+ * @task (any of its threads).  Every byte of @st is defined; st->mask says
+ * which fields were filled.  Returns false, without the memory fields, for
+ * a process without an mm.  Called under rcu_read_lock().
  */
 static bool tam_fill_vm_stat(struct task_struct *task,
-			     struct pid_namespace *ns,
+			     struct pid_namespace *ns, u32 mask,
 			     unsigned long totalpages, struct tam_vm_stat *st)
 {
-	unsigned long vm, rss;
+	struct tam_mm_read r = { };
+	bool has_mm;
 
 	memset(st, 0, sizeof(*st));
 	st->pid = task_tgid_nr_ns(task, ns);
-	st->oom_score_adj = READ_ONCE(task->signal->oom_score_adj);
 	get_task_comm(st->comm, task->group_leader);
-	if (!tam_read_mm(task, &vm, &rss))
-		return false;
-	st->vm_size_bytes = (u64)vm << PAGE_SHIFT;
-	st->rss_bytes = (u64)rss << PAGE_SHIFT;
-	st->oom_score = tam_oom_score(task, totalpages);
-	return true;
+	if (mask & TAM_VM_OOM_SCORE_ADJ) {
+		st->oom_score_adj = READ_ONCE(task->signal->oom_score_adj);
+		st->mask |= TAM_VM_OOM_SCORE_ADJ;
+	}
+	has_mm = tam_read_mm(task, mask, true, totalpages, &r);
+	if (has_mm) {
+		tam_set(st, mask, TAM_VM_SIZE, &st->vm_size_bytes, r.vm);
+		tam_set(st, mask, TAM_VM_RSS, &st->rss_bytes,
+			r.anon + r.file + r.shmem);
+		tam_set(st, mask, TAM_VM_RSS_ANON, &st->rss_anon_bytes, r.anon);
+		tam_set(st, mask, TAM_VM_RSS_FILE, &st->rss_file_bytes, r.file);
+		tam_set(st, mask, TAM_VM_RSS_SHMEM, &st->rss_shmem_bytes,
+			r.shmem);
+		tam_set(st, mask, TAM_VM_SWAP, &st->swap_bytes, r.swap);
+		tam_set(st, mask, TAM_VM_HWM, &st->hwm_bytes, r.hwm);
+	}
+	/* /proc/PID/oom_score of a task without an mm says 0. */
+	if (mask & TAM_VM_OOM_SCORE) {
+		st->oom_score = tam_oom_score(r.badness, totalpages);
+		st->mask |= TAM_VM_OOM_SCORE;
+	}
+	return has_mm;
 }
 
 /*
@@ -287,8 +367,37 @@ static int tam_walk_processes(struct tam_iter *it,
 	return ret;
 }
 
+/*
+ * Check a caller's record size: at least the first published size @ver0, a
+ * multiple of 8 so that the records of an array stay aligned, and at most a
+ * page.
+ */
+static int tam_check_size(unsigned int usize, unsigned int ver0)
+{
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (usize < ver0 || !IS_ALIGNED(usize, sizeof(u64)))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Copy a record of @ksize bytes to a caller's record of @usize bytes: as
+ * much as both have, and zeroes in the rest of a larger caller record (a
+ * field this kernel does not know is 0, and its mask bit clear).
+ */
+static int tam_copy_record(void __user *dst, unsigned int usize,
+			   const void *src, size_t ksize)
+{
+	if (copy_to_user(dst, src, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(dst + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
 static long tam_vm_stats_one(pid_t pid, struct tam_vm_stat __user *ubuf,
-			     unsigned int count)
+			     unsigned int count, unsigned int usize, u32 mask)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct tam_vm_stat st;
@@ -301,15 +410,18 @@ static long tam_vm_stats_one(pid_t pid, struct tam_vm_stat __user *ubuf,
 	task = find_task_by_vpid(pid);
 	if (task)
 		err = tam_may_read(&view, task);
-	if (!err)
-		tam_fill_vm_stat(task, ns, totalram_pages() + total_swap_pages,
-				 &st);
+	if (!err && count)
+		tam_fill_vm_stat(task, ns, mask,
+				 totalram_pages() + total_swap_pages, &st);
 	rcu_read_unlock();
 	tam_view_put(&view);
 	if (err)
 		return err;
-	if (count && copy_to_user(ubuf, &st, sizeof(st)))
-		return -EFAULT;
+	if (count) {
+		err = tam_copy_record(ubuf, usize, &st, sizeof(st));
+		if (err)
+			return err;
+	}
 	return 1;
 }
 
@@ -320,23 +432,25 @@ static long tam_vm_stats_one(pid_t pid, struct tam_vm_stat __user *ubuf,
  */
 struct tam_list {
 	struct tam_vm_stat *kbuf;
-	struct tam_vm_stat __user *ubuf;
+	char __user *ubuf;
 	struct pid_namespace *ns;
 	unsigned long totalpages;
-	unsigned int count, start, filled;
+	unsigned int count, usize, start, filled;
+	u32 mask;
 	long n;
 };
 
 static void tam_list_one(struct task_struct *task, void *arg)
 {
 	struct tam_list *l = arg;
+	struct tam_mm_read r;
 
 	if (l->n < l->count) {
-		if (!tam_fill_vm_stat(task, l->ns, l->totalpages,
+		if (!tam_fill_vm_stat(task, l->ns, l->mask, l->totalpages,
 				      &l->kbuf[l->filled]))
 			return;
 		l->filled++;
-	} else if (!tam_read_mm(task, NULL, NULL)) {
+	} else if (!tam_read_mm(task, 0, false, 0, &r)) {
 		/* Past @count only the number counts: no figures read. */
 		return;
 	}
@@ -346,10 +460,15 @@ static void tam_list_one(struct task_struct *task, void *arg)
 static int tam_list_flush(void *arg)
 {
 	struct tam_list *l = arg;
+	unsigned int i;
+	int err;
 
-	if (l->filled && copy_to_user(l->ubuf + l->start, l->kbuf,
-				      l->filled * sizeof(*l->kbuf)))
-		return -EFAULT;
+	for (i = 0; i < l->filled; i++) {
+		err = tam_copy_record(l->ubuf + (size_t)(l->start + i) * l->usize,
+				      l->usize, &l->kbuf[i], sizeof(*l->kbuf));
+		if (err)
+			return err;
+	}
 	l->start += l->filled;
 	l->filled = 0;
 	return 0;
@@ -361,13 +480,15 @@ static const struct tam_walk_ops tam_list_ops = {
 };
 
 static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
-			     unsigned int count)
+			     unsigned int count, unsigned int usize, u32 mask)
 {
 	struct tam_list l = {
-		.ubuf = ubuf,
+		.ubuf = (char __user *)ubuf,
 		.ns = task_active_pid_ns(current),
 		.totalpages = totalram_pages() + total_swap_pages,
 		.count = count,
+		.usize = usize,
+		.mask = mask,
 	};
 	struct tam_iter it = { .ns = l.ns, .nr = 1 };
 	unsigned int nbuf = min_t(unsigned int, count, TAM_BATCH);
@@ -392,32 +513,53 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
  * @pid:   a process (or any of its threads) in the caller's pid namespace,
  *	   or 0 for every process with an mm in that namespace whose
  *	   /proc/PID/status the caller could read (see struct tam_view)
- * @ubuf:  array of @count entries; may be NULL when @count is 0
- * @count: entries @ubuf has room for
+ * @ubuf:  array of @count records of @usize bytes; may be NULL when @count
+ *	   is 0
+ * @count: records @ubuf has room for
+ * @usize: sizeof(struct tam_vm_stat) as the caller knows it: at least
+ *	   TAM_VM_STAT_SIZE_VER0, a multiple of 8, at most a page
+ * @mask:  TAM_VM_* fields wanted; unknown bits are ignored
  * @flags: must be 0
  *
- * For @pid > 0, writes one entry if @count >= 1 and returns 1; a kernel
- * thread or an exiting process gets zero memory figures and OOM score 0.
- * For @pid == 0, writes the first @count processes in pid order and returns
- * how many processes there were, which may exceed @count.  The figures are
- * a snapshot taken without stopping anything: processes may come and go
- * while the call runs.
+ * Each record gets pid, comm and the fields of @mask this kernel knows, as
+ * /proc/PID/status and /proc/PID/oom_score show them, and says in its mask
+ * which it got; the rest of the record is zero.  For @pid > 0, writes one
+ * record if @count >= 1 and returns 1; a kernel thread or an exiting
+ * process gets no memory fields, and OOM score 0.  For @pid == 0, writes
+ * the first @count processes in pid order and returns how many processes
+ * there were, which may exceed @count.  The figures are a snapshot taken
+ * without stopping anything: processes may come and go while the call
+ * runs.
  *
- * Return: entries as above, or -EINVAL (@pid < 0 or @flags not 0), -ESRCH
- * (no such process, or /proc hides it from the caller), -EPERM (/proc
- * lists it but would not let the caller read its status: hidepid=noaccess),
- * -EFAULT (@ubuf not writable; entries before the fault may have been
- * written), -ENOMEM, or -EINTR (@pid == 0 and a fatal signal arrived during
- * the walk; entries before it may have been written).
+ * Return: records as above, or -EINVAL (@pid < 0, @flags not 0,
+ * TAM_VM__RESERVED in @mask, @usize too small or not a multiple of 8, or
+ * @count records of @usize bytes larger than the address space), -E2BIG
+ * (@usize larger than a page), -ESRCH (no such process, or /proc hides it
+ * from the caller), -EPERM (/proc lists it but would not let the caller
+ * read its status: hidepid=noaccess), -EFAULT (@ubuf not writable; records
+ * before the fault may have been written), -ENOMEM, or -EINTR (@pid == 0
+ * and a fatal signal arrived during the walk; records before it may have
+ * been written).
  */
-SYSCALL_DEFINE4(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
-		unsigned int, count, unsigned int, flags)
+SYSCALL_DEFINE6(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
+		unsigned int, count, unsigned int, usize, unsigned int, mask,
+		unsigned int, flags)
 {
-	if (flags || pid < 0)
+	size_t bytes;
+	int err;
+
+	if (flags || pid < 0 || (mask & TAM_VM__RESERVED))
 		return -EINVAL;
+	err = tam_check_size(usize, TAM_VM_STAT_SIZE_VER0);
+	if (err)
+		return err;
+	if (check_mul_overflow((size_t)count, (size_t)usize, &bytes))
+		return -EINVAL;
+	/* Every field this kernel knows fits in TAM_VM_STAT_SIZE_VER0. */
+	mask &= TAM_VM_ALL;
 	if (pid)
-		return tam_vm_stats_one(pid, ubuf, count);
-	return tam_vm_stats_all(ubuf, count);
+		return tam_vm_stats_one(pid, ubuf, count, usize, mask);
+	return tam_vm_stats_all(ubuf, count, usize, mask);
 }
 
 /*
@@ -442,60 +584,80 @@ static u64 tam_bytes(u64 pages)
 	return pages > (U64_MAX >> PAGE_SHIFT) ? U64_MAX : pages << PAGE_SHIFT;
 }
 
+/*
+ * The sums do not promise to equal anything in /proc, and read each
+ * process's RSS counters approximately (tam_read_counters()), so that the
+ * cost per process does not grow with the number of CPUs.
+ */
 static void tam_sum_one(struct task_struct *task, void *arg)
 {
 	struct tam_sums *sums = arg;
-	unsigned long vm, rss;
+	struct tam_mm_read r;
 
-	if (!tam_read_mm(task, &vm, &rss))
+	if (!tam_read_mm(task, TAM_VM_RSS, false, 0, &r))
 		return;
-	tam_sum_add(&sums->vm, vm);
-	tam_sum_add(&sums->rss, rss);
+	tam_sum_add(&sums->vm, r.vm);
+	tam_sum_add(&sums->rss, r.anon + r.file + r.shmem);
 	sums->nr++;
 }
 
 static const struct tam_walk_ops tam_sum_ops = { .visit = tam_sum_one };
 
-/* The system figures of @ms as meminfo_proc_show() computes them. */
-static void tam_fill_meminfo(struct tam_mem_stats *ms)
+/* The system figures of @mask as meminfo_proc_show() computes them. */
+static void tam_fill_meminfo(struct tam_mem_stats *ms, u32 mask)
 {
 	struct sysinfo si;
 	long cached;
 
-	si_meminfo(&si);
-	cached = global_node_page_state(NR_FILE_PAGES) -
-		 total_swapcache_pages() - si.bufferram;
-	if (cached < 0)
-		cached = 0;
-	ms->total_bytes = (u64)si.totalram << PAGE_SHIFT;
-	ms->free_bytes = (u64)si.freeram << PAGE_SHIFT;
-	ms->available_bytes = (u64)si_mem_available() << PAGE_SHIFT;
-	ms->buffers_bytes = (u64)si.bufferram << PAGE_SHIFT;
-	ms->cached_bytes = (u64)cached << PAGE_SHIFT;
-	ms->committed_as_bytes = (u64)vm_memory_committed() << PAGE_SHIFT;
-	ms->commit_limit_bytes = (u64)vm_commit_limit() << PAGE_SHIFT;
+	if (mask & TAM_MEM_RAM) {
+		si_meminfo(&si);
+		cached = global_node_page_state(NR_FILE_PAGES) -
+			 total_swapcache_pages() - si.bufferram;
+		if (cached < 0)
+			cached = 0;
+		ms->total_bytes = (u64)si.totalram << PAGE_SHIFT;
+		ms->free_bytes = (u64)si.freeram << PAGE_SHIFT;
+		ms->available_bytes = (u64)si_mem_available() << PAGE_SHIFT;
+		ms->buffers_bytes = (u64)si.bufferram << PAGE_SHIFT;
+		ms->cached_bytes = (u64)cached << PAGE_SHIFT;
+	}
+	if (mask & TAM_MEM_COMMIT) {
+		ms->committed_as_bytes = (u64)vm_memory_committed() << PAGE_SHIFT;
+		ms->commit_limit_bytes = (u64)vm_commit_limit() << PAGE_SHIFT;
+	}
+	if (mask & TAM_MEM_SWAP) {
+		si_swapinfo(&si);
+		ms->swap_total_bytes = (u64)si.totalswap << PAGE_SHIFT;
+		ms->swap_free_bytes = (u64)si.freeswap << PAGE_SHIFT;
+	}
+	ms->mask |= mask & (TAM_MEM_RAM | TAM_MEM_COMMIT | TAM_MEM_SWAP);
 }
 
 /**
  * sys_mem_stats - system memory totals
  * @ubuf:  where to store the result
- * @usize: sizeof(struct tam_mem_stats) as the caller knows it
+ * @usize: sizeof(struct tam_mem_stats) as the caller knows it: at least
+ *	   TAM_MEM_STATS_SIZE_VER0, a multiple of 8, at most a page
+ * @mask:  TAM_MEM_* groups wanted; unknown bits are ignored
  * @flags: must be 0
  *
- * Fills min(@usize, kernel size) bytes and zeroes the rest of a larger
- * caller struct.  RAM figures are global, as in /proc/meminfo; the reserved
- * and committed sums and @nr_processes cover the processes in the caller's
- * pid namespace whose /proc/PID/status it could read (as for vm_stats()).
- * Processes sharing an mm (vfork) are each counted.  The byte sums
- * saturate at U64_MAX rather than wrap.
+ * Fills the groups of @mask this kernel knows and says in ms.mask which;
+ * writes min(@usize, kernel size) bytes and zeroes the rest of a larger
+ * caller struct.  RAM, commit and swap figures are global, as in
+ * /proc/meminfo.  TAM_MEM_PROCESSES sums VmSize and VmRSS over the
+ * processes in the caller's pid namespace whose /proc/PID/status it could
+ * read (as for vm_stats()), counting each process sharing an mm (vfork);
+ * only this group walks the processes.  The VmRSS of each is read without
+ * walking the CPUs (see tam_sum_one()), and the byte sums saturate at
+ * U64_MAX rather than wrap.
  *
- * Return: the kernel's sizeof(struct tam_mem_stats), or -EINVAL (@usize
- * below TAM_MEM_STATS_SIZE_VER0 or @flags not 0), -E2BIG (@usize larger
- * than a page), -EFAULT (@ubuf not writable) or -EINTR (a fatal signal
- * arrived during the walk; nothing was written).
+ * Return: the kernel's sizeof(struct tam_mem_stats), or -EINVAL (@flags
+ * not 0, TAM_MEM__RESERVED in @mask, @usize too small or not a multiple of
+ * 8), -E2BIG (@usize larger than a page), -EFAULT (@ubuf not writable) or
+ * -EINTR (a fatal signal arrived during the walk; nothing was written).
  */
-SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
-		unsigned int, usize, unsigned int, flags)
+SYSCALL_DEFINE4(mem_stats, struct tam_mem_stats __user *, ubuf,
+		unsigned int, usize, unsigned int, mask, unsigned int, flags)
 {
 	struct tam_iter it = { .ns = task_active_pid_ns(current), .nr = 1 };
 	struct tam_sums sums = { };
@@ -503,28 +665,28 @@ SYSCALL_DEFINE3(mem_stats, struct tam_mem_stats __user *, ubuf,
 	struct tam_view view;
 	int ret;
 
-	if (flags || usize < TAM_MEM_STATS_SIZE_VER0)
+	if (flags || (mask & TAM_MEM__RESERVED))
 		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-
-	tam_view_get(&view, it.ns);
-	it.view = &view;
-	ret = tam_walk_processes(&it, &tam_sum_ops, &sums);
-	tam_view_put(&view);
+	ret = tam_check_size(usize, TAM_MEM_STATS_SIZE_VER0);
 	if (ret)
 		return ret;
+	mask &= TAM_MEM_ALL;
 
 	memset(&ms, 0, sizeof(ms));
-	tam_fill_meminfo(&ms);
-	ms.vm_size_bytes = tam_bytes(sums.vm);
-	ms.rss_bytes = tam_bytes(sums.rss);
-	ms.nr_processes = sums.nr;
+	if (mask & TAM_MEM_PROCESSES) {
+		tam_view_get(&view, it.ns);
+		it.view = &view;
+		ret = tam_walk_processes(&it, &tam_sum_ops, &sums);
+		tam_view_put(&view);
+		if (ret)
+			return ret;
+		ms.vm_size_bytes = tam_bytes(sums.vm);
+		ms.rss_bytes = tam_bytes(sums.rss);
+		ms.nr_processes = sums.nr;
+		ms.mask |= TAM_MEM_PROCESSES;
+	}
+	tam_fill_meminfo(&ms, mask);
 
-	if (copy_to_user(ubuf, &ms, min_t(size_t, usize, sizeof(ms))))
-		return -EFAULT;
-	if (usize > sizeof(ms) &&
-	    clear_user((char __user *)ubuf + sizeof(ms), usize - sizeof(ms)))
-		return -EFAULT;
-	return sizeof(ms);
+	ret = tam_copy_record(ubuf, usize, &ms, sizeof(ms));
+	return ret ? ret : sizeof(ms);
 }

@@ -172,7 +172,7 @@ arm64_kvers="6.12 7.3"
 # patches in scripts/ (scripts/syscall.tbl.patch: the kernel's scripts/
 # folder is also the name of the repository's own).
 overlay_files() {
-	(cd "$top" && for d in arch fs include init kernel mm; do
+	(cd "$top" && for d in arch fs include init kernel lib mm; do
 		if [ -d "$d" ]; then find "$d" -type f; fi
 	done
 	find scripts -maxdepth 1 -name '*.patch' -type f) | LC_ALL=C sort
@@ -189,17 +189,55 @@ overlay_files() {
 #     include/uapi/asm-generic/unistd.h, with a hand-set __NR_syscalls:
 #     arch/arm64/include/uapi/asm/unistd.h.patch adds them after that
 #     header's include, for arm64 alone.
+# And how the tree reads an mm's counters:
+#   - a tree whose /proc sums them exactly (rss_sums_exact) gets
+#     lib/percpu_counter.c.patch, include/linux/percpu_counter.h.patch
+#     and include/linux/mm.h.patch: percpu_counter_sum_many() and
+#     get_mm_counters_sum() take those sums in one walk over the CPUs
+#     (kernel/tamalloc.c: TAM_PROC_RSS_SUM);
+#   - a tree whose oom_badness() sums them exactly (oom_sums_exact) gets
+#     mm/oom_kill.c.patch and include/linux/oom.h.patch, which factor
+#     oom_badness_pages() out of it (TAM_OOM_BADNESS_PAGES).
+# An older tree keeps its own.
 # scripts/overlay, scripts/mkpatch and tests/harness.sh all ask this.
 overlay_files_for() {
-	local generic=0
+	local generic=0 oom=0 rss=0
 	[ -f "$1/scripts/syscall.tbl" ] && generic=1
+	oom_sums_exact "$1" && oom=1
+	rss_sums_exact "$1" && rss=1
 	overlay_files | while read -r f; do
-		case $generic:$f in
-		0:scripts/syscall.tbl.patch | 0:arch/arm64/kernel/Makefile.syscalls.patch) ;;
-		1:arch/arm64/include/uapi/asm/unistd.h.patch) ;;
+		case $generic:$oom:$rss:$f in
+		0:?:?:scripts/syscall.tbl.patch | 0:?:?:arch/arm64/kernel/Makefile.syscalls.patch) ;;
+		1:?:?:arch/arm64/include/uapi/asm/unistd.h.patch) ;;
+		?:0:?:mm/oom_kill.c.patch | ?:0:?:include/linux/oom.h.patch) ;;
+		?:?:0:lib/percpu_counter.c.patch | ?:?:0:include/linux/percpu_counter.h.patch | ?:?:0:include/linux/mm.h.patch) ;;
 		*) echo "$f" ;;
 		esac
 	done
+}
+
+# rss_sums_exact KSRC: how KSRC's task_mem() reads the RSS counters for
+# /proc/PID/status: status 0 if with get_mm_counter_sum() (v6.16, commit
+# 82241a83cd15; 6.12.39, 6.6.99), 1 if with get_mm_counter(), 2 if neither
+# (a tree the overlay does not know).
+rss_sums_exact() {
+	local task_mem
+	task_mem=$(awk '/^void task_mem\(/ { on = 1 } on { print } on && /^}/ { exit }' \
+		"$1/fs/proc/task_mmu.c" 2>/dev/null)
+	if grep -q 'get_mm_counter_sum(mm, MM_ANONPAGES)' <<<"$task_mem"; then
+		return 0
+	elif grep -q 'get_mm_counter(mm, MM_ANONPAGES)' <<<"$task_mem"; then
+		return 1
+	fi
+	return 2
+}
+
+# oom_sums_exact KSRC: true if KSRC's oom_badness() reads the RSS counters
+# with get_mm_rss_sum(), an exact sum over the CPUs (v7.0, upstream's "mm:
+# Fix OOM killer inaccuracy on large many-core systems"), as it still does
+# once mm/oom_kill.c.patch is applied.
+oom_sums_exact() {
+	grep -q 'get_mm_rss_sum(p->mm)' "$1/mm/oom_kill.c" 2>/dev/null
 }
 
 # tree_version KSRC: print KSRC's kernel version (6.12.118), or fail with a

@@ -64,16 +64,32 @@ static inline long sys_tamalloc(size_t size)
 	return syscall(__NR_tamalloc, size);
 }
 
+/* vm_stats(2) and mem_stats(2) as they are: every argument given. */
+static inline long sys_vm_stats_x(pid_t pid, void *buf, unsigned int count,
+				  unsigned int size, unsigned int mask,
+				  unsigned int flags)
+{
+	return syscall(__NR_vm_stats, pid, buf, count, size, mask, flags);
+}
+
+static inline long sys_mem_stats_x(void *buf, unsigned int size,
+				   unsigned int mask, unsigned int flags)
+{
+	return syscall(__NR_mem_stats, buf, size, mask, flags);
+}
+
+/* Every field this header knows, in records of its size. */
 static inline long sys_vm_stats(pid_t pid, void *buf, unsigned int count,
 				unsigned int flags)
 {
-	return syscall(__NR_vm_stats, pid, buf, count, flags);
+	return sys_vm_stats_x(pid, buf, count, sizeof(struct tam_vm_stat),
+			      TAM_VM_ALL, flags);
 }
 
 static inline long sys_mem_stats(void *buf, unsigned int size,
 				 unsigned int flags)
 {
-	return syscall(__NR_mem_stats, buf, size, flags);
+	return sys_mem_stats_x(buf, size, TAM_MEM_ALL, flags);
 }
 
 /* Read a whole small file into buf; -1 on error. */
@@ -190,6 +206,45 @@ static inline int write_num(const char *path, long long v)
 	ok = write(fd, buf, len) == len;
 	close(fd);
 	return ok ? 0 : -1;
+}
+
+/*
+ * A numeric sysctl a test changes and puts back at its teardown, as LTP's
+ * .save_restore does: sysctl_save() keeps the value (once, whatever is
+ * written after), sysctl_restore() writes it back if one was kept.  In a
+ * fixture, which the harness zeroes, nothing is kept until the setup saves.
+ */
+struct saved_sysctl {
+	const char *path;	/* NULL: nothing kept */
+	long long value;
+};
+
+static inline int sysctl_save(struct saved_sysctl *s, const char *path)
+{
+	long long v;
+
+	if (s->path)
+		return 0;
+	v = read_num(path);
+	if (v < 0)
+		return -1;
+	s->path = path;
+	s->value = v;
+	return 0;
+}
+
+/* Keep the value at @path, then write @value there.  0 or -1. */
+static inline int sysctl_set(struct saved_sysctl *s, const char *path,
+			     long long value)
+{
+	return sysctl_save(s, path) ? -1 : write_num(path, value);
+}
+
+static inline void sysctl_restore(struct saved_sysctl *s)
+{
+	if (s->path)
+		write_num(s->path, s->value);
+	s->path = NULL;
 }
 
 /*

@@ -26,7 +26,7 @@ mini=$tmp/mini
 make_mini() {
 	rm -rf "$mini"
 	mkdir -p "$mini"
-	(cd "$ksrc" && cp --parents Makefile kernel/fork.c fs/proc/task_mmu.c scripts/unifdef.c "$mini/")
+	(cd "$ksrc" && cp --parents Makefile kernel/fork.c fs/proc/task_mmu.c mm/oom_kill.c scripts/unifdef.c "$mini/")
 	(cd "$ksrc/.tamalloc/pristine" && find . -type f) | while read -r f; do
 		mkdir -p "$mini/$(dirname "$f")"
 		cp "$ksrc/.tamalloc/pristine/$f" "$mini/$f"
@@ -333,6 +333,26 @@ no_marks() {
 		[ "$out" = 'build: not measured (tests/run without make test); suites 1:01' ]
 }
 check "budget: tests/run alone does not claim a build time" no_marks
+
+# --- tests/skips: a suite's skips against the list it is expected to have.
+skips_say() {	# WANT-STATUS LOG-LINES...: tests/skips on a log of those lines
+	local want=$1 rc=0
+	shift
+	printf '%s\n' "$@" >"$tmp/skips.log"
+	printf 'demo\t2\t# SKIP needs root\tthe unprivileged pass\n' >"$tmp/skips.expected"
+	"$top/tests/skips" demo "$tmp/skips.log" "$tmp/skips.expected" || rc=$?
+	[ "$rc" = "$want" ]
+}
+check "skips: the listed skips, as many as listed, pass" skips_say 0 \
+	"ok 1 a # SKIP needs root: x" "ok 2 b # SKIP needs root: y" "ok 3 c"
+check "skips: one more of a listed kind fails" skips_say 1 \
+	"ok 1 a # SKIP needs root: x" "ok 2 b # SKIP needs root: y" "ok 3 c # SKIP needs root: z"
+check "skips: an unlisted skip fails (a missing test disk)" skips_say 1 \
+	"ok 1 a # SKIP needs root: x" "ok 2 b # SKIP needs root: y" "ok 3 # SKIP no /dev/vdb"
+check "skips: a whole program skipped (1..0) fails" skips_say 1 \
+	"ok 1 a # SKIP needs root: x" "ok 2 b # SKIP needs root: y" "1..0 # SKIP not built"
+check "skips: tests/expected-skips holds four fields a line" \
+	awk -F'\t' '!/^#/ && NF != 4 { bad = 1; print "line " NR ": " NF " fields" } END { exit bad }' "$top/tests/expected-skips"
 
 vmrun_checks x86_64
 if [ -f "$build/initramfs-arm64.cpio" ] && (ARCH=arm64 kernel_paths min && [ -f "$kimage" ]); then

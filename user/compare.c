@@ -165,12 +165,14 @@ void tam_scenario(struct tam_cmp_result *r, uint64_t every, long delay_us,
 	r->failed = "reading memory statistics";
 	if (tam_sample_self(&r->before))
 		goto fail;
+	r->own_charge_before_kib = tam_self_charge_kib();
 	p = tam_alloc(r->alloc, size);
 	if (!p) {
 		r->failed = "allocating";
 		goto fail;
 	}
 	r->block = p;
+	r->own_charge_after_kib = tam_self_charge_kib();
 	if (tam_sample_self(&r->after))
 		goto fail_free;
 	r->nonzero_fresh = nonzero_bytes(p, size);

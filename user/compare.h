@@ -70,6 +70,12 @@ struct tam_cmp_result {
 	int err;			/* errno of a failure, 0 if none */
 	const char *failed;		/* what failed */
 	struct tam_sample before, after;
+	/*
+	 * The child's own commit charge (tam_self_charge_kib()) right before
+	 * and right after the allocation: exact, where before/after.charge
+	 * is the system's Committed_AS, which every other process moves too.
+	 */
+	long long own_charge_before_kib, own_charge_after_kib;
 	uint64_t nonzero_fresh, nonzero_reused;
 	size_t nrows;
 	struct tam_cmp_row rows[];

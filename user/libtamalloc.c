@@ -14,7 +14,8 @@
 #include "tamalloc.h"
 
 /* The ABI's layouts, as include/linux/tamalloc.h asserts them in the kernel. */
-_Static_assert(sizeof(struct tam_vm_stat) == 48, "struct tam_vm_stat layout");
+_Static_assert(sizeof(struct tam_vm_stat) == TAM_VM_STAT_SIZE_VER0,
+	       "struct tam_vm_stat layout");
 _Static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0,
 	       "struct tam_mem_stats layout");
 
@@ -76,7 +77,7 @@ long tam_vm_stats(pid_t pid, struct tam_vm_stat *buf, size_t count)
 	if (tam_kernel_support())
 		return syscall(__NR_vm_stats, pid, buf,
 			       count > UINT_MAX ? UINT_MAX : (unsigned int)count,
-			       0U);
+			       (unsigned int)sizeof(*buf), TAM_VM_ALL, 0U);
 #endif
 	return tam_vm_stats_proc(pid, buf, count);
 }
@@ -85,8 +86,8 @@ int tam_mem_stats(struct tam_mem_stats *out)
 {
 #ifdef __NR_mem_stats
 	if (tam_kernel_support())
-		return syscall(__NR_mem_stats, out,
-			       (unsigned int)sizeof(*out), 0U) < 0 ? -1 : 0;
+		return syscall(__NR_mem_stats, out, (unsigned int)sizeof(*out),
+			       TAM_MEM_ALL, 0U) < 0 ? -1 : 0;
 #endif
 	return tam_mem_stats_proc(out);
 }

@@ -33,6 +33,10 @@
 	F(committed_as_bytes, "Committed_AS", "commit_charge",		\
 	  "Memory the kernel promised (Committed_AS).")			\
 	F(commit_limit_bytes, "CommitLimit", "commit_limit",		\
-	  "Limit of the commit charge in overcommit mode 2 (CommitLimit).")
+	  "Limit of the commit charge in overcommit mode 2 (CommitLimit).") \
+	F(swap_total_bytes, "SwapTotal", "swap_total",			\
+	  "Total swap space (SwapTotal).")				\
+	F(swap_free_bytes, "SwapFree", "swap_free",			\
+	  "Unused swap space (SwapFree).")
 
 #endif /* TAM_MEMFIELDS_H */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,25 @@ static int64_t field_kb(const char *text, const char *key)
  */
 static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 {
+	/* The status lines of the memory fields, as task_mem() prints them. */
+	static const struct {
+		const char *key;
+		unsigned int bit;
+		size_t off;
+	} lines[] = {
+		{ "VmSize", TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
+		{ "VmRSS", TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
+		{ "RssAnon", TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
+		{ "RssFile", TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
+		{ "RssShmem", TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
+		{ "VmSwap", TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
+		{ "VmHWM", TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
+	};
 	char name[32], buf[4096];
-	int64_t tgid, vm, rss;
+	int64_t tgid, kb[sizeof(lines) / sizeof(lines[0])];
 	int dirfd, ret = -1;
+	uint64_t bytes;
+	size_t i;
 	ssize_t n;
 
 	memset(st, 0, sizeof(*st));
@@ -73,8 +90,8 @@ static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 		return proc_fill(procfd, (pid_t)tgid, st);
 	}
 	st->pid = pid;
-	vm = field_kb(buf, "VmSize");
-	rss = field_kb(buf, "VmRSS");
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		kb[i] = field_kb(buf, lines[i].key);
 	n = read_at(dirfd, "comm", buf, sizeof(buf));
 	if (n < 0)
 		goto gone_close;
@@ -84,15 +101,21 @@ static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 	if (read_at(dirfd, "oom_score_adj", buf, sizeof(buf)) < 0)
 		goto gone_close;
 	st->oom_score_adj = atoi(buf);
-	if (vm < 0 || rss < 0) {
-		ret = 0;	/* no mm: zeros, as vm_stats(2) reports */
+	st->mask = TAM_VM_OOM_SCORE_ADJ | TAM_VM_OOM_SCORE;
+	if (kb[0] < 0 || kb[1] < 0) {
+		ret = 0;	/* no mm: OOM score 0, as vm_stats(2) reports */
 		goto out;
 	}
 	if (read_at(dirfd, "oom_score", buf, sizeof(buf)) < 0)
 		goto gone_close;
 	st->oom_score = strtoull(buf, NULL, 10);
-	st->vm_size_bytes = (uint64_t)vm * 1024;
-	st->rss_bytes = (uint64_t)rss * 1024;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (kb[i] < 0)
+			continue;
+		bytes = (uint64_t)kb[i] * 1024;
+		memcpy((char *)st + lines[i].off, &bytes, sizeof(bytes));
+		st->mask |= lines[i].bit;
+	}
 	ret = 1;
 out:
 	close(dirfd);
@@ -228,6 +251,7 @@ int tam_mem_stats_proc(struct tam_mem_stats *out)
 
 	if (proc_walk(sum, &ms) < 0 || meminfo_proc(&ms))
 		return -1;
+	ms.mask = TAM_MEM_ALL;
 	*out = ms;
 	return 0;
 }
@@ -276,8 +300,10 @@ int tam_proc_snapshot(struct tam_vm_stat **procs, size_t *nr,
 		free(a.rows);
 		return -1;
 	}
-	if (ms)
+	if (ms) {
+		sums.mask = TAM_MEM_ALL;
 		*ms = sums;
+	}
 	*procs = a.rows;
 	*nr = (size_t)n;
 	return 0;

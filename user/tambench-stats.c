@@ -123,12 +123,23 @@ struct probe {
 static struct tam_vm_stat *vm_buf;
 static size_t vm_cap;
 
+/* vm_stats(0) with the fields of the first layout: sizes and OOM score. */
 static int run_vm_stats(const struct probe *p)
 {
 	(void)p;
 	if (use_syscalls)
-		return syscall(__NR_vm_stats, 0, vm_buf, (unsigned int)vm_cap, 0U) < 0;
+		return syscall(__NR_vm_stats, 0, vm_buf, (unsigned int)vm_cap,
+			       (unsigned int)sizeof(*vm_buf), TAM_VM_BASIC, 0U) < 0;
 	return tam_vm_stats(0, vm_buf, vm_cap) < 0;
+}
+
+/* vm_stats(0) with VmSize and VmRSS only, as ps -o vsz,rss shows them. */
+static int run_vm_stats_sizes(const struct probe *p)
+{
+	(void)p;
+	return syscall(__NR_vm_stats, 0, vm_buf, (unsigned int)vm_cap,
+		       (unsigned int)sizeof(*vm_buf), TAM_VM_SIZE | TAM_VM_RSS,
+		       0U) < 0;
 }
 
 static int run_vm_stats_proc(const struct probe *p)
@@ -143,7 +154,8 @@ static int run_mem_stats(const struct probe *p)
 
 	(void)p;
 	if (use_syscalls)
-		return syscall(__NR_mem_stats, &ms, (unsigned int)sizeof(ms), 0U) < 0;
+		return syscall(__NR_mem_stats, &ms, (unsigned int)sizeof(ms),
+			       TAM_MEM_ALL, 0U) < 0;
 	return tam_mem_stats(&ms);
 }
 
@@ -280,12 +292,13 @@ void bench_stats(const long *ns, unsigned int count)
 {
 	static char *const ps_argv[] = { "ps", "-eo", "pid,vsz,rss", NULL };
 	const struct probe vm = { "vm_stats(0)", run_vm_stats, NULL };
+	const struct probe sizes = { "vm_stats(0) sizes", run_vm_stats_sizes, NULL };
 	const struct probe walk = { "tam_vm_stats_proc(0)", run_vm_stats_proc, NULL };
 	const struct probe ps = { "ps -eo pid,vsz,rss", run_command, ps_argv };
 	const struct probe mem = { "mem_stats()", run_mem_stats, NULL };
 	const struct probe memproc = { "tam_mem_stats_proc()", run_mem_stats_proc, NULL };
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	uint64_t t[5][16];
+	uint64_t t[6][16];
 	unsigned int i;
 	long have = 0, max = 0, total[16];
 	char b[17][8][16];
@@ -317,7 +330,8 @@ void bench_stats(const long *ns, unsigned int count)
 
 		have = spawn_idle(pids, have, ns[i]);
 		total[i] = use_syscalls ?
-			   syscall(__NR_vm_stats, 0, NULL, 0U, 0U) :
+			   syscall(__NR_vm_stats, 0, NULL, 0U,
+				   (unsigned int)sizeof(*vm_buf), 0U, 0U) :
 			   tam_vm_stats(0, NULL, 0);
 		/*
 		 * Each syscall takes turns with the /proc walk it replaces,
@@ -326,6 +340,7 @@ void bench_stats(const long *ns, unsigned int count)
 		measure_pair(&vm, &walk, slow, &t[0][i], &t[1][i]);
 		t[2][i] = measure(&ps, slow);
 		measure_pair(&mem, &memproc, slow, &t[3][i], &t[4][i]);
+		t[5][i] = use_syscalls ? measure(&sizes, slow) : 0;
 		bench_tamstat(ns[i], slow);
 		if (have < ns[i]) {
 			count = i + 1;
@@ -334,7 +349,7 @@ void bench_stats(const long *ns, unsigned int count)
 	}
 	kill_idle(pids, have);
 
-	printf("\n### vm_stats(0): every process\n\n");
+	printf("\n### vm_stats(0): every process, TAM_VM_BASIC (sizes and OOM score)\n\n");
 	for (i = 0; i < count; i++) {
 		snprintf(b[i + 1][0], sizeof(b[0][0]), "%ld", ns[i]);
 		snprintf(b[i + 1][1], sizeof(b[0][0]), "%ld", total[i]);
@@ -348,6 +363,19 @@ void bench_stats(const long *ns, unsigned int count)
 	print_table(b, count, (const char *const []){ "N", "processes",
 		    "vm_stats(0)", "per process", "/proc walk",
 		    "ps -eo pid,vsz,rss", "walk/vm_stats", "ps/vm_stats" }, 8);
+	if (use_syscalls) {
+		printf("\n### vm_stats(0) without the OOM score: TAM_VM_SIZE | TAM_VM_RSS\n\n");
+		for (i = 0; i < count; i++) {
+			snprintf(b[i + 1][0], sizeof(b[0][0]), "%ld", ns[i]);
+			fmt_ns(b[i + 1][1], sizeof(b[0][0]), t[5][i]);
+			fmt_ns(b[i + 1][2], sizeof(b[0][0]),
+			       t[5][i] / (total[i] > 0 ? total[i] : 1));
+			fmt_ratio(b[i + 1][3], sizeof(b[0][0]), t[1][i], t[5][i]);
+		}
+		print_table(b, count, (const char *const []){ "N",
+			    "vm_stats(0) sizes", "per process",
+			    "walk/vm_stats sizes" }, 4);
+	}
 	printf("\n### mem_stats(): system totals\n\n");
 	for (i = 0; i < count; i++) {
 		snprintf(b[i + 1][0], sizeof(b[0][0]), "%ld", ns[i]);

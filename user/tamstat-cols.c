@@ -45,6 +45,11 @@ GETTER(struct tam_vm_stat, get_ram_pct,
        v->u = st->rss_bytes; v->whole = sys->total_bytes)
 GETTER(struct tam_vm_stat, get_oom_score, v->i = (int64_t)st->oom_score)
 GETTER(struct tam_vm_stat, get_oom_adj, v->i = st->oom_score_adj)
+GETTER(struct tam_vm_stat, get_anon, v->u = st->rss_anon_bytes)
+GETTER(struct tam_vm_stat, get_file, v->u = st->rss_file_bytes)
+GETTER(struct tam_vm_stat, get_shmem, v->u = st->rss_shmem_bytes)
+GETTER(struct tam_vm_stat, get_swap, v->u = st->swap_bytes)
+GETTER(struct tam_vm_stat, get_hwm, v->u = st->hwm_bytes)
 
 const struct column proc_cols[] = {
 	{ "PID", 5, K_INT, 0, "process id", get_pid },
@@ -55,6 +60,11 @@ const struct column proc_cols[] = {
 	{ "RAM%", 5, K_PCT, COL_SYSTEM, "COMMITTED as % of total RAM", get_ram_pct },
 	{ "OOM_SCORE", 5, K_INT, 0, "OOM killer score (0-2000)", get_oom_score },
 	{ "OOM_ADJ", 5, K_INT, 0, "oom_score_adj (-1000-1000)", get_oom_adj },
+	{ "ANON", 8, K_SIZE, COL_EXTRA, "anonymous part of COMMITTED (RssAnon)", get_anon },
+	{ "FILE", 8, K_SIZE, COL_EXTRA, "file-backed part of COMMITTED (RssFile)", get_file },
+	{ "SHMEM", 8, K_SIZE, COL_EXTRA, "shared-memory part of COMMITTED (RssShmem)", get_shmem },
+	{ "SWAP", 8, K_SIZE, COL_EXTRA, "swapped-out memory (VmSwap)", get_swap },
+	{ "HWM", 8, K_SIZE, COL_EXTRA, "peak of COMMITTED (VmHWM)", get_hwm },
 };
 const size_t nr_proc_cols = ARRAY_SIZE(proc_cols);
 

@@ -260,16 +260,19 @@ int put_prometheus(const struct view *v, FILE *out)
 		{ "tamalloc_command_reserved_bytes", "Sum of their reserved memory (VmSize)." },
 		{ "tamalloc_command_committed_bytes", "Sum of their committed memory (VmRSS)." },
 		{ "tamalloc_command_oom_score_max", "Highest OOM score among them (0-2000)." },
+		{ "tamalloc_command_swap_bytes", "Sum of their swapped-out memory (VmSwap)." },
 	}, per_pid[] = {
 		{ "tamalloc_process_reserved_bytes", "Reserved memory (VmSize) of a process given with -p." },
 		{ "tamalloc_process_committed_bytes", "Committed memory (VmRSS) of a process given with -p." },
 		{ "tamalloc_process_oom_score", "OOM score (0-2000) of a process given with -p." },
+		{ "tamalloc_process_swap_bytes", "Swapped-out memory (VmSwap) of a process given with -p." },
+		{ "tamalloc_process_peak_committed_bytes", "Peak committed memory (VmHWM) of a process given with -p." },
 	};
 	const struct tam_mem_stats *sys = &v->snap->system;
 	const struct tam_vm_stat *s, *t, **st;
 	char label[TAM_PROM_QUOTED_MAX(sizeof(s->comm))], name[64];
 	size_t i, j, f, n = v->nr_rows;
-	uint64_t val[4];
+	uint64_t val[5];
 
 	for (i = 0; i < nr_summary_fields; i++) {
 		snprintf(name, sizeof(name), "tamalloc_system_%s_bytes",
@@ -304,6 +307,7 @@ int put_prometheus(const struct view *v, FILE *out)
 				val[2] += t->rss_bytes;
 				if (t->oom_score > val[3])
 					val[3] = t->oom_score;
+				val[4] += t->swap_bytes;
 			}
 			tam_prom_quote(label, st[i]->comm);
 			fprintf(out, "%s{command=%s} %" PRIu64 "\n",
@@ -317,6 +321,8 @@ int put_prometheus(const struct view *v, FILE *out)
 			val[0] = s->vm_size_bytes;
 			val[1] = s->rss_bytes;
 			val[2] = s->oom_score;
+			val[3] = s->swap_bytes;
+			val[4] = s->hwm_bytes;
 			tam_prom_quote(label, s->comm);
 			fprintf(out, "%s{pid=\"%d\",command=%s} %" PRIu64 "\n",
 				per_pid[f].name, (int)s->pid, label, val[f]);

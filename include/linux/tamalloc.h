@@ -15,15 +15,20 @@
  * Naturally aligned fields and no implicit padding, so i386 (where a __u64
  * is 4-byte aligned) has the x86_64 layout and needs no compat entry.
  */
-static_assert(offsetof(struct tam_vm_stat, vm_size_bytes) == 8);
-static_assert(offsetof(struct tam_vm_stat, comm) == 32);
-static_assert(sizeof(struct tam_vm_stat) == 48);
+static_assert(offsetof(struct tam_vm_stat, comm) == 8);
+static_assert(offsetof(struct tam_vm_stat, oom_score) == 32);
+static_assert(sizeof(struct tam_vm_stat) % sizeof(__u64) == 0);
+static_assert(offsetof(struct tam_mem_stats, total_bytes) == 8);
 
 /*
- * mem_stats() copies min(size, sizeof) bytes: fields are only appended, so
+ * The kernel copies min(size, sizeof) bytes: fields are only appended, so
  * every published size is a prefix of the current layout.  Appending a
- * field means a new TAM_MEM_STATS_SIZE_VERn here and in the UAPI header.
+ * field means a new TAM_*_SIZE_VERn here and in the UAPI header, and a bit
+ * of its own in the mask.
  */
+static_assert(offsetof(struct tam_vm_stat, hwm_bytes) ==
+	      TAM_VM_STAT_SIZE_VER0 - sizeof(__u64));
+static_assert(sizeof(struct tam_vm_stat) == TAM_VM_STAT_SIZE_VER0);
 static_assert(offsetof(struct tam_mem_stats, nr_processes) ==
 	      TAM_MEM_STATS_SIZE_VER0 - sizeof(__u64));
 static_assert(sizeof(struct tam_mem_stats) == TAM_MEM_STATS_SIZE_VER0);

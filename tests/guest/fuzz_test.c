@@ -168,14 +168,15 @@ static void describe(struct fuzzer *f, char *buf, size_t size)
 		break;
 	case SYS_VM_STATS:
 		snprintf(buf, size,
-			 "vm_stats(pid=%#lx [%s], buf=%#lx [%s, %zu writable], count=%#lx, flags=%#lx)",
+			 "vm_stats(pid=%#lx [%s], buf=%#lx [%s, %zu writable], count=%#lx, size=%#lx, mask=%#lx, flags=%#lx)",
 			 c->regs[0], c->pkind, c->regs[1], c->bkind, c->cap,
-			 c->regs[2], c->regs[3]);
+			 c->regs[2], c->regs[3], c->regs[4], c->regs[5]);
 		break;
 	default:
 		snprintf(buf, size,
-			 "mem_stats(buf=%#lx [%s, %zu writable], size=%#lx, flags=%#lx)",
-			 c->regs[0], c->bkind, c->cap, c->regs[1], c->regs[2]);
+			 "mem_stats(buf=%#lx [%s, %zu writable], size=%#lx, mask=%#lx, flags=%#lx)",
+			 c->regs[0], c->bkind, c->cap, c->regs[1], c->regs[2],
+			 c->regs[3]);
 	}
 }
 
@@ -396,6 +397,56 @@ static unsigned int gen_flags(struct fuzzer *f)
 }
 
 /*
+ * A record size: mostly this header's, else a newer caller's larger one,
+ * or one the kernel refuses (too small, not a multiple of 8, above a page).
+ */
+static unsigned int gen_rsize(struct fuzzer *f, unsigned int ver0)
+{
+	uint64_t r = rnd(f), r2 = r >> 8;
+
+	switch (r % 10) {
+	case 0:
+		return ver0 + 8 * (unsigned int)(1 + r2 % 8);
+	case 1:
+		return (unsigned int)(r2 % (PAGE + 16));
+	case 2:
+		return ver0 - 8 + (unsigned int)(r2 % 17);
+	case 3:
+		return PAGE + (unsigned int)(r2 % 17) - 8;
+	case 4:
+		return r2 & 1 ? UINT_MAX : (uint32_t)(r2 >> 16);
+	}
+	return ver0;
+}
+
+/* A request mask: mostly every field or a few, sometimes unknown bits. */
+static unsigned int gen_mask(struct fuzzer *f, unsigned int all,
+			     unsigned int reserved)
+{
+	uint64_t r = rnd(f), r2 = r >> 8;
+
+	switch (r % 8) {
+	case 0:
+		return (uint32_t)r2 & all;
+	case 1:
+		return (uint32_t)r2 & ~reserved;	/* unknown bits too */
+	case 2:
+		return r2 & 1 ? reserved : ~0u;		/* refused */
+	case 3:
+		return 0;
+	}
+	return all;
+}
+
+/* Whether the kernel takes a record size (0), or which errno it gives. */
+static int rsize_error(unsigned int size, unsigned int ver0)
+{
+	if (size > PAGE)
+		return E2BIG;
+	return size < ver0 || size % 8 ? EINVAL : 0;
+}
+
+/*
  * What a caller may leave in an argument register tamalloc(2) does not
  * take: 0 (a clean call) half of the time, else a bit, all ones, a flag-like
  * small number, a pointer or anything.
@@ -560,8 +611,24 @@ static unsigned int gen_count(struct fuzzer *f, const struct ubuf *b)
 
 /* An entry must be well formed; that of a known process must match it. */
 static void check_entry(struct fuzzer *f, const struct tam_vm_stat *st,
-			const struct pidinfo *info)
+			const struct pidinfo *info, unsigned int want)
 {
+	want &= TAM_VM_ALL;
+	if (st->mask & ~want)
+		fail(f, "entry mask %#x, asked for %#x", st->mask, want);
+	if (st->__reserved)
+		fail(f, "entry reserved field %#x", st->__reserved);
+	if (!(st->mask & TAM_VM_SIZE) && st->vm_size_bytes)
+		fail(f, "VmSize not in the mask, but %llu",
+		     (unsigned long long)st->vm_size_bytes);
+	if (!(st->mask & TAM_VM_RSS) && st->rss_bytes)
+		fail(f, "VmRSS not in the mask, but %llu",
+		     (unsigned long long)st->rss_bytes);
+	if (!(st->mask & TAM_VM_OOM_SCORE) && st->oom_score)
+		fail(f, "oom_score not in the mask, but %llu",
+		     (unsigned long long)st->oom_score);
+	if ((st->mask & TAM_VM_OOM_SCORE) != (want & TAM_VM_OOM_SCORE))
+		fail(f, "entry mask %#x: the OOM score is always given", st->mask);
 	if (st->pid <= 0 || st->pid > f->env->pid_max)
 		fail(f, "entry pid %d", st->pid);
 	if (st->oom_score_adj < -1000 || st->oom_score_adj > 1000)
@@ -581,8 +648,18 @@ static void check_entry(struct fuzzer *f, const struct tam_vm_stat *st,
 		     (unsigned long long)st->vm_size_bytes,
 		     (unsigned long long)st->rss_bytes,
 		     (unsigned long long)st->oom_score);
-	if (info->has_mm == 1 && !st->vm_size_bytes)
+	if (info->has_mm == 1 && (want & TAM_VM_SIZE) && !st->vm_size_bytes)
 		fail(f, "no reserved bytes");
+	if (info->has_mm == 1 && st->mask != want)
+		fail(f, "entry mask %#x, want %#x", st->mask, want);
+}
+
+/* The bytes of a record past this header's struct must be zero. */
+static void check_tail(struct fuzzer *f, uintptr_t rec, unsigned int usize)
+{
+	if (usize > ENTRY &&
+	    memcmp((char *)rec + ENTRY, zero_page, usize - ENTRY))
+		fail(f, "record bytes %zu..%u not zeroed", ENTRY, usize);
 }
 
 static void fuzz_vm_stats(struct fuzzer *f)
@@ -590,7 +667,8 @@ static void fuzz_vm_stats(struct fuzzer *f)
 	struct env *env = f->env;
 	const struct pidinfo *info;
 	struct tam_vm_stat st;
-	unsigned int count, flags, mask;
+	unsigned int count, flags, mask, usize, want;
+	int serr;
 	uint64_t need, len = 0;
 	const char *pkind;
 	enum pclass pc;
@@ -603,16 +681,24 @@ static void fuzz_vm_stats(struct fuzzer *f)
 
 	pc = gen_pid(f, &pid, &info, &pkind);
 	gen_buf(f, &b);
+	usize = gen_rsize(f, ENTRY);
 	count = gen_count(f, &b);
+	if (count == b.cap / ENTRY + 1 && usize >= ENTRY && usize <= PAGE)
+		count = b.cap / usize + 1;	/* one too many of these */
+	want = gen_mask(f, TAM_VM_ALL, TAM_VM__RESERVED);
 	flags = gen_flags(f);
+	serr = rsize_error(usize, ENTRY);
 
 	if (b.unmapped)
 		make_hole(f, &b);
 
-	if (flags || pc == P_NEG) {
+	if (flags || pc == P_NEG || (want & TAM_VM__RESERVED) ||
+	    serr == EINVAL) {
 		mask = M(OUT_EINVAL);
+	} else if (serr) {
+		mask = M(OUT_E2BIG);
 	} else if (pc != P_ZERO) {
-		need = count ? ENTRY : 0;
+		need = count ? usize : 0;
 		mask = need <= b.cap ? M(OUT_OK) : M(OUT_EFAULT);
 		if (pc == P_NONE)
 			mask = M(OUT_ESRCH);
@@ -620,9 +706,9 @@ static void fuzz_vm_stats(struct fuzzer *f)
 			mask |= M(OUT_ESRCH);
 	} else if (!count) {
 		mask = M(OUT_OK);
-	} else if (b.cap < ENTRY) {
+	} else if (b.cap < usize) {
 		mask = M(OUT_EFAULT);	/* at least this process */
-	} else if ((uint64_t)count * ENTRY <= b.cap) {
+	} else if ((uint64_t)count * usize <= b.cap) {
 		mask = M(OUT_OK);
 	} else {
 		mask = M(OUT_OK) | M(OUT_EFAULT);
@@ -632,13 +718,15 @@ static void fuzz_vm_stats(struct fuzzer *f)
 	f->c.regs[0] = reg32(f, (uint32_t)pid);
 	f->c.regs[1] = b.p;
 	f->c.regs[2] = reg32(f, count);
-	f->c.regs[3] = reg32(f, flags);
+	f->c.regs[3] = reg32(f, usize);
+	f->c.regs[4] = reg32(f, want);
+	f->c.regs[5] = reg32(f, flags);
 	f->c.pkind = pkind;
 	f->c.bkind = b.kind;
 	f->c.cap = b.cap;
 	errno = 0;
 	ret = syscall(__NR_vm_stats, f->c.regs[0], f->c.regs[1], f->c.regs[2],
-		      f->c.regs[3]);
+		      f->c.regs[3], f->c.regs[4], f->c.regs[5]);
 	err = errno;
 	if (b.unmapped)
 		pthread_rwlock_unlock(&env->maplock);
@@ -648,7 +736,7 @@ static void fuzz_vm_stats(struct fuzzer *f)
 	if (ret == -1) {
 		/* A partial copy may have been made up to the fault. */
 		if (err == EFAULT)
-			len = pid ? ENTRY : (uint64_t)count * ENTRY;
+			len = pid ? usize : (uint64_t)count * usize;
 		goto out;
 	}
 	if (pid) {
@@ -656,9 +744,10 @@ static void fuzz_vm_stats(struct fuzzer *f)
 			fail(f, "one process, %ld returned", ret);
 		if (!count)
 			goto out;
-		len = ENTRY;
+		len = usize;
 		memcpy(&st, (void *)b.p, sizeof(st));
-		check_entry(f, &st, info);
+		check_entry(f, &st, info, want);
+		check_tail(f, b.p, usize);
 		goto out;
 	}
 	if (ret < 1 || ret > env->pid_max) {
@@ -667,15 +756,16 @@ static void fuzz_vm_stats(struct fuzzer *f)
 	}
 	/* 64-bit arithmetic: a 32-bit long does not hold every count. */
 	n = (uint64_t)ret < count ? (uint64_t)ret : count;
-	len = n * ENTRY;
+	len = n * usize;
 	if (len > b.cap) {
 		fail(f, "%llu entries written to %zu bytes",
 		     (unsigned long long)n, b.cap);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		memcpy(&st, (char *)b.p + i * ENTRY, sizeof(st));
-		check_entry(f, &st, NULL);
+		memcpy(&st, (char *)b.p + i * usize, sizeof(st));
+		check_entry(f, &st, NULL, want);
+		check_tail(f, b.p + i * usize, usize);
 		if (st.pid <= prev)
 			fail(f, "entry %llu: pid %d after %d",
 			     (unsigned long long)i, st.pid, prev);
@@ -692,7 +782,7 @@ static void fuzz_mem_stats(struct fuzzer *f)
 {
 	struct env *env = f->env;
 	struct tam_mem_stats ms;
-	unsigned int size, flags, mask;
+	unsigned int size, flags, mask, want;
 	uint64_t r = rnd(f), len = 0;
 	struct ubuf b;
 	long ret;
@@ -718,12 +808,14 @@ static void fuzz_mem_stats(struct fuzzer *f)
 	default:
 		size = MS_SIZE;
 	}
+	want = gen_mask(f, TAM_MEM_ALL, TAM_MEM__RESERVED);
 	flags = gen_flags(f);
 
 	if (b.unmapped)
 		make_hole(f, &b);
 
-	if (flags || size < MS_SIZE)
+	if (flags || (want & TAM_MEM__RESERVED) ||
+	    rsize_error(size, MS_SIZE) == EINVAL)
 		mask = M(OUT_EINVAL);
 	else if (size > PAGE)
 		mask = M(OUT_E2BIG);
@@ -735,12 +827,13 @@ static void fuzz_mem_stats(struct fuzzer *f)
 	f->c.sys = SYS_MEM_STATS;
 	f->c.regs[0] = b.p;
 	f->c.regs[1] = reg32(f, size);
-	f->c.regs[2] = reg32(f, flags);
+	f->c.regs[2] = reg32(f, want);
+	f->c.regs[3] = reg32(f, flags);
 	f->c.bkind = b.kind;
 	f->c.cap = b.cap;
 	errno = 0;
 	ret = syscall(__NR_mem_stats, f->c.regs[0], f->c.regs[1],
-		      f->c.regs[2]);
+		      f->c.regs[2], f->c.regs[3]);
 	err = errno;
 	if (b.unmapped)
 		pthread_rwlock_unlock(&env->maplock);
@@ -758,8 +851,13 @@ static void fuzz_mem_stats(struct fuzzer *f)
 		goto out;
 	}
 	memcpy(&ms, (void *)b.p, sizeof(ms));
-	if (!ms.total_bytes || ms.free_bytes > ms.total_bytes ||
-	    !ms.nr_processes || !ms.vm_size_bytes)
+	want &= TAM_MEM_ALL;
+	if (ms.mask != want)
+		fail(f, "mask %#x, asked for %#x", ms.mask, want);
+	if (!(want & TAM_MEM_RAM) != !ms.total_bytes ||
+	    ms.free_bytes > ms.total_bytes ||
+	    !(want & TAM_MEM_PROCESSES) != !ms.nr_processes ||
+	    !(want & TAM_MEM_PROCESSES) != !ms.vm_size_bytes)
 		fail(f, "total %llu free %llu reserved %llu processes %llu",
 		     (unsigned long long)ms.total_bytes,
 		     (unsigned long long)ms.free_bytes,

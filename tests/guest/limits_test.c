@@ -188,19 +188,21 @@ static long count_maps(void)
 }
 
 FIXTURE(map_count) {
-	long long saved;
+	struct saved_sysctl max_map_count;
+	long long saved;	/* its value at the start */
 };
 
 FIXTURE_SETUP(map_count)
 {
 	SKIP_UNLESS_ROOT("vm.max_map_count");
-	self->saved = read_num(MAX_MAP_COUNT);
+	ASSERT_EQ(0, sysctl_save(&self->max_map_count, MAX_MAP_COUNT));
+	self->saved = self->max_map_count.value;
 	ASSERT_GT(self->saved, 0);
 }
 
 FIXTURE_TEARDOWN(map_count)
 {
-	write_num(MAX_MAP_COUNT, self->saved);
+	sysctl_restore(&self->max_map_count);
 }
 
 /* Adjacent tamalloc regions have the same flags: they merge into one VMA. */
@@ -418,7 +420,7 @@ TEST_F_TIMEOUT(leak, free_memory_comes_back, 180)
  * reserve of total_vm / 32 for root) and ignores MAP_NORESERVE.
  */
 FIXTURE(modes) {
-	long long saved;
+	struct saved_sysctl overcommit;
 };
 
 FIXTURE_VARIANT(modes) {
@@ -432,14 +434,12 @@ FIXTURE_VARIANT_ADD(modes, never) { .mode = 2 };
 FIXTURE_SETUP(modes)
 {
 	SKIP_UNLESS_ROOT("vm.overcommit_memory");
-	self->saved = read_num(OVERCOMMIT);
-	ASSERT_GE(self->saved, 0);
-	ASSERT_EQ(0, write_num(OVERCOMMIT, variant->mode));
+	ASSERT_EQ(0, sysctl_set(&self->overcommit, OVERCOMMIT, variant->mode));
 }
 
 FIXTURE_TEARDOWN(modes)
 {
-	write_num(OVERCOMMIT, self->saved);
+	sysctl_restore(&self->overcommit);
 }
 
 static bool maps(bool noreserve, size_t size, int *err)

@@ -137,7 +137,7 @@ static void read_oom_kill(int fd, struct oom_kill *k)
 }
 
 FIXTURE(oom) {
-	long long saved_overcommit;
+	struct saved_sysctl overcommit;
 	int kmsg;
 	struct tam_vm_stat *all;
 };
@@ -148,9 +148,7 @@ FIXTURE_SETUP(oom)
 
 	self->kmsg = -1;
 	SKIP_UNLESS_ROOT("vm.overcommit_memory, oom_score_adj -1000");
-	self->saved_overcommit = read_num(OVERCOMMIT);
-	ASSERT_GE(self->saved_overcommit, 0);
-	ASSERT_EQ(0, write_num(OVERCOMMIT, 0));
+	ASSERT_EQ(0, sysctl_set(&self->overcommit, OVERCOMMIT, 0));
 	/* The parent must not be a candidate: its children reset to 0. */
 	ASSERT_EQ(0, write_num("/proc/self/oom_score_adj", -1000));
 	ASSERT_EQ(1, sys_vm_stats(getpid(), &me, 1, 0));
@@ -167,8 +165,7 @@ FIXTURE_SETUP(oom)
 
 FIXTURE_TEARDOWN(oom)
 {
-	if (self->saved_overcommit >= 0)
-		write_num(OVERCOMMIT, self->saved_overcommit);
+	sysctl_restore(&self->overcommit);
 	if (self->kmsg >= 0)
 		close(self->kmsg);
 	free(self->all);

@@ -162,7 +162,7 @@ TEST_F(thp, grows_in_at_most_2m_steps)
 
 /* Committed_AS in modes 0 and 1, with a charged mmap as the control. */
 FIXTURE(overcommit) {
-	long long saved;
+	struct saved_sysctl overcommit;
 };
 
 FIXTURE_VARIANT(overcommit) {
@@ -175,14 +175,12 @@ FIXTURE_VARIANT_ADD(overcommit, always) { .mode = 1 };
 FIXTURE_SETUP(overcommit)
 {
 	SKIP_UNLESS_ROOT("vm.overcommit_memory");
-	self->saved = read_num(OVERCOMMIT);
-	ASSERT_GE(self->saved, 0);
-	ASSERT_EQ(0, write_num(OVERCOMMIT, variant->mode));
+	ASSERT_EQ(0, sysctl_set(&self->overcommit, OVERCOMMIT, variant->mode));
 }
 
 FIXTURE_TEARDOWN(overcommit)
 {
-	write_num(OVERCOMMIT, self->saved);
+	sysctl_restore(&self->overcommit);
 }
 
 TEST_F(overcommit, not_charged_to_committed_as)
@@ -226,19 +224,18 @@ TEST_F(overcommit, larger_than_ram_succeeds)
 
 /* Mode 2: the kernel ignores MAP_NORESERVE, as for mmap(2). */
 FIXTURE(strict) {
-	long long saved;
+	struct saved_sysctl overcommit;
 };
 
 FIXTURE_SETUP(strict)
 {
 	SKIP_UNLESS_ROOT("vm.overcommit_memory");
-	self->saved = read_num(OVERCOMMIT);
-	ASSERT_EQ(0, write_num(OVERCOMMIT, 2));
+	ASSERT_EQ(0, sysctl_set(&self->overcommit, OVERCOMMIT, 2));
 }
 
 FIXTURE_TEARDOWN(strict)
 {
-	write_num(OVERCOMMIT, self->saved);
+	sysctl_restore(&self->overcommit);
 }
 
 TEST_F(strict, charged_and_limited)
@@ -348,19 +345,21 @@ TEST(rlimit_data_applies)
 }
 
 FIXTURE(map_count) {
-	long long saved;
+	struct saved_sysctl max_map_count;
+	long long saved;	/* its value at the start */
 };
 
 FIXTURE_SETUP(map_count)
 {
 	SKIP_UNLESS_ROOT("vm.max_map_count");
-	self->saved = read_num(MAX_MAP_COUNT);
+	ASSERT_EQ(0, sysctl_save(&self->max_map_count, MAX_MAP_COUNT));
+	self->saved = self->max_map_count.value;
 	ASSERT_GT(self->saved, 0);
 }
 
 FIXTURE_TEARDOWN(map_count)
 {
-	write_num(MAX_MAP_COUNT, self->saved);
+	sysctl_restore(&self->max_map_count);
 }
 
 TEST_F(map_count, limit_applies)

@@ -140,6 +140,18 @@ want="$quiet quiet $vm $rss $(cat "/proc/$quiet/oom_score") 500"
 [ "$out" = "$want" ]
 result $? "--source proc matches /proc for a child ('$out' = '$want')"
 
+# The extra columns, each its /proc/PID/status line.
+want=$(for k in RssAnon RssFile RssShmem VmSwap VmHWM; do status_kb "$quiet" $k; done | tr '\n' ' ')
+run -p "$quiet" -o anon,file,shmem,swap,hwm --kib --raw -n
+[ "$rc" = 0 ] && [ "$out " = "$want" ]
+result $? "-o anon,file,shmem,swap,hwm: RssAnon RssFile RssShmem VmSwap VmHWM of /proc ('$out' = '$want')"
+run -J -p "$quiet" -o anon,swap,hwm -b
+[ "$rc" = 0 ] && python3 -c 'import json, sys
+r = json.loads(sys.argv[1])["processes"][0]
+want = [int(x) * 1024 for x in sys.argv[2].split()]
+sys.exit(0 if [r["anon"], r["swap"], r["hwm"]] == [want[0], want[3], want[4]] else 1)' "$out" "$want"
+result $? "-J -o anon,swap,hwm: the same figures, in bytes"
+
 run -p "$quiet" -o reserved,committed -b --raw -n
 [ "$out" = "$((vm * 1024)) $((rss * 1024))" ]
 result $? "-b: bytes = kB * 1024"
@@ -209,7 +221,7 @@ result $? "--system: MemTotal and CommitLimit with % of RAM"
 # which is cat's in the reads and tamstat's in the figure (tens of MiB for
 # an ASan build, tests/san.sh): 64 MiB more room there, still far below
 # CommitLimit, the figure it could be swapped with.
-summary_keys="total:MemTotal free:MemFree buffers:Buffers cached:Cached available:MemAvailable commit_charge:Committed_AS commit_limit:CommitLimit"
+summary_keys="total:MemTotal free:MemFree buffers:Buffers cached:Cached available:MemAvailable commit_charge:Committed_AS commit_limit:CommitLimit swap_total:SwapTotal swap_free:SwapFree"
 meminfo_b() {	# FILE KEY: KEY's value in bytes (mawk's printf stops at 2^31)
 	local kb
 	kb=$(awk -v k="$2:" '$1 == k { print $2 }' "$1")
@@ -257,13 +269,13 @@ print(*[f["size"] for f in d["system"] if f["field"] == sys.argv[2]])' "$work/su
 }
 for fmt in table json prometheus; do
 	summary_matches "$fmt"
-	result $? "the $fmt summary: total, free, buffers, cached, available, commit_charge, commit_limit as /proc/meminfo has them"
+	result $? "the $fmt summary: total, free, buffers, cached, available, commit_charge, commit_limit, swap_total, swap_free as /proc/meminfo has them"
 done
 
 # --- layout --------------------------------------------------------------------
 run
-fields=$(awk 'NR > 2 && NF == 3 { print $1 }' <<<"$out" | head -9 | tr '\n' ' ')
-[ "$rc" = 0 ] && [ "$fields" = "total free buffers cached available reserved committed commit_charge commit_limit " ]
+fields=$(awk 'NR > 2 && NF == 3 { print $1 }' <<<"$out" | head -11 | tr '\n' ' ')
+[ "$rc" = 0 ] && [ "$fields" = "total free buffers cached available reserved committed commit_charge commit_limit swap_total swap_free " ]
 result $? "default: the summary rows in order"
 grep -q "^source: proc " <<<"$out"
 result $? "default: the summary names the source (proc on this kernel)"

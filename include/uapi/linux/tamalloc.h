@@ -7,9 +7,9 @@
  *
  *	1000  tamalloc(size_t size)
  *	1001  vm_stats(pid_t pid, struct tam_vm_stat *buf, unsigned int count,
- *		       unsigned int flags)
+ *		       unsigned int size, unsigned int mask, unsigned int flags)
  *	1002  mem_stats(struct tam_mem_stats *buf, unsigned int size,
- *			unsigned int flags)
+ *			unsigned int mask, unsigned int flags)
  *
  * Why 1000 and not the next free number: 6.12 ends at 462 (mseal), but
  * 463-470 were assigned upstream from 6.13 on (setxattrat ... listns) and
@@ -46,37 +46,103 @@
  * second argument to this one, which would break every one-argument caller.
  */
 
+/*
+ * How vm_stats(2) and mem_stats(2) grow, after statx(2), clone3(2) and
+ * statmount(2):
+ *
+ *  - The caller says which fields it wants (@mask, TAM_VM_* or TAM_MEM_*
+ *    bits) and how big its record is (@size).  The record's own mask field
+ *    says which fields the kernel filled: a field it did not fill is zero.
+ *    The kernel may fill fewer fields than asked (a process without an mm
+ *    has no memory figures) and never more than fit in @size.
+ *  - Bits the kernel does not know are ignored, as statx() ignores them, so
+ *    a program built against a newer header runs on an older kernel and
+ *    learns from the record's mask what it got; the top bit (*__RESERVED)
+ *    is refused with EINVAL, kept for an extension of the mask itself.
+ *  - The kernel writes min(@size, its own record size) bytes of a record
+ *    and zeroes the rest of a larger one, so an old program on a newer
+ *    kernel and a newer program on an old kernel both work.  @size must be
+ *    at least the first published size (*_SIZE_VER0) and a multiple of 8
+ *    (records of an array stay aligned); larger than a page is E2BIG.
+ *  - Fields are only ever appended.  Reserved fields are 0 on output.
+ *
+ * The first layout (a 48-byte struct tam_vm_stat, vm_stats(pid, buf,
+ * count, flags) and an 80-byte struct tam_mem_stats) is retired, not kept:
+ * it had no users outside this project.  A caller written for it passes 0
+ * where @size now is and gets EINVAL, never misread figures.
+ */
+
+/* vm_stats(2) fields (@mask, struct tam_vm_stat.mask). */
+#define TAM_VM_SIZE		0x00000001U /* vm_size_bytes: VmSize */
+#define TAM_VM_RSS		0x00000002U /* rss_bytes: VmRSS */
+#define TAM_VM_OOM_SCORE	0x00000004U /* oom_score: /proc/PID/oom_score */
+#define TAM_VM_OOM_SCORE_ADJ	0x00000008U /* oom_score_adj */
+#define TAM_VM_RSS_ANON		0x00000010U /* rss_anon_bytes: RssAnon */
+#define TAM_VM_RSS_FILE		0x00000020U /* rss_file_bytes: RssFile */
+#define TAM_VM_RSS_SHMEM	0x00000040U /* rss_shmem_bytes: RssShmem */
+#define TAM_VM_SWAP		0x00000080U /* swap_bytes: VmSwap */
+#define TAM_VM_HWM		0x00000100U /* hwm_bytes: VmHWM */
+/* The fields of the first layout. */
+#define TAM_VM_BASIC		(TAM_VM_SIZE | TAM_VM_RSS | TAM_VM_OOM_SCORE | \
+				 TAM_VM_OOM_SCORE_ADJ)
+#define TAM_VM_ALL		0x000001ffU /* every field this header knows */
+#define TAM_VM__RESERVED	0x80000000U /* refused: EINVAL */
+
 /* vm_stats(2) flags: none defined yet, flags must be 0. */
+
+/*
+ * One process, as /proc/PID/status and /proc/PID/oom_score show it.  pid
+ * and comm are always filled, mask always says what else was.
+ */
+struct tam_vm_stat {
+	__u32 mask;		/* TAM_VM_* fields filled */
+	__s32 pid;		/* tgid in the caller's pid namespace */
+	char comm[16];		/* NUL-terminated */
+	__s32 oom_score_adj;	/* -1000..1000 */
+	__u32 __reserved;	/* 0 */
+	__u64 oom_score;	/* /proc/PID/oom_score, 0..2000 */
+	__u64 vm_size_bytes;	/* VmSize */
+	__u64 rss_bytes;	/* VmRSS: anon + file + shmem */
+	__u64 rss_anon_bytes;	/* RssAnon */
+	__u64 rss_file_bytes;	/* RssFile */
+	__u64 rss_shmem_bytes;	/* RssShmem */
+	__u64 swap_bytes;	/* VmSwap */
+	__u64 hwm_bytes;	/* VmHWM: the peak of VmRSS */
+};
+
+#define TAM_VM_STAT_SIZE_VER0	96	/* sizeof first published struct */
+
+/* mem_stats(2) field groups (@mask, struct tam_mem_stats.mask). */
+#define TAM_MEM_RAM		0x00000001U /* total .. cached: MemTotal .. */
+#define TAM_MEM_COMMIT		0x00000002U /* Committed_AS, CommitLimit */
+#define TAM_MEM_SWAP		0x00000004U /* SwapTotal, SwapFree */
+#define TAM_MEM_PROCESSES	0x00000008U /* the sums over the processes */
+#define TAM_MEM_ALL		0x0000000fU /* every group this header knows */
+#define TAM_MEM__RESERVED	0x80000000U /* refused: EINVAL */
 
 /* mem_stats(2) flags: none defined yet, flags must be 0. */
 
-/* One process, as /proc/PID/status and /proc/PID/oom_score show it. */
-struct tam_vm_stat {
-	__s32 pid;		/* tgid in the caller's pid namespace */
-	__s32 oom_score_adj;	/* -1000..1000 */
-	__u64 vm_size_bytes;	/* VmSize */
-	__u64 rss_bytes;	/* VmRSS: anon + file + shmem */
-	__u64 oom_score;	/* /proc/PID/oom_score, 0..2000 */
-	char comm[16];		/* NUL-terminated */
-};
-
 /*
- * System totals.  The kernel fills min(size, sizeof) bytes and returns its
- * own sizeof; fields are only ever appended.
+ * System totals.  Only TAM_MEM_PROCESSES walks the processes; the other
+ * groups cost what reading /proc/meminfo costs.
  */
 struct tam_mem_stats {
-	__u64 total_bytes;		/* MemTotal */
-	__u64 free_bytes;		/* MemFree */
-	__u64 available_bytes;		/* MemAvailable */
-	__u64 buffers_bytes;		/* Buffers */
-	__u64 cached_bytes;		/* Cached */
-	__u64 vm_size_bytes;		/* sum of VmSize over nr_processes */
-	__u64 rss_bytes;		/* sum of VmRSS over nr_processes */
-	__u64 committed_as_bytes;	/* Committed_AS */
-	__u64 commit_limit_bytes;	/* CommitLimit */
-	__u64 nr_processes;		/* processes in the sums */
+	__u32 mask;			/* TAM_MEM_* groups filled */
+	__u32 __reserved;		/* 0 */
+	__u64 total_bytes;		/* MemTotal		RAM */
+	__u64 free_bytes;		/* MemFree		RAM */
+	__u64 available_bytes;		/* MemAvailable		RAM */
+	__u64 buffers_bytes;		/* Buffers		RAM */
+	__u64 cached_bytes;		/* Cached		RAM */
+	__u64 committed_as_bytes;	/* Committed_AS		COMMIT */
+	__u64 commit_limit_bytes;	/* CommitLimit		COMMIT */
+	__u64 swap_total_bytes;		/* SwapTotal		SWAP */
+	__u64 swap_free_bytes;		/* SwapFree		SWAP */
+	__u64 vm_size_bytes;		/* sum of VmSize	PROCESSES */
+	__u64 rss_bytes;		/* sum of VmRSS		PROCESSES */
+	__u64 nr_processes;		/* processes summed	PROCESSES */
 };
 
-#define TAM_MEM_STATS_SIZE_VER0	80	/* sizeof first published struct */
+#define TAM_MEM_STATS_SIZE_VER0	104	/* sizeof first published struct */
 
 #endif /* _UAPI_LINUX_TAMALLOC_H */
