@@ -116,7 +116,7 @@ guest-arm64: selftests smartcols-arm64
 # (static and shared), its headers, tamalloc.pc and the man pages, built in
 # $(BUILD)/host; make uninstall (same PREFIX and DESTDIR) removes them again.
 install: deps
-	@$(call user_make,host,progs lib shlib)
+	@$(call user_make,host,progs lib shlib python)
 	@$(MAKE) --no-print-directory -f Makefile.user O=$(BUILD)/host install
 
 uninstall:
