@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # bash completion of tamstat, tamdemo and tambench (completions/tamalloc) as
-# a user gets it: make install lays it out in a scratch DESTDIR with
-# PREFIX=/usr, and bash-completion's own loader (Debian's bash-completion,
+# a user gets it: make install's install-completion lays it out in a
+# scratch DESTDIR with PREFIX=/usr (install_test.sh checks that make install
+# has it too), and bash-completion's own loader (Debian's bash-completion,
 # from scripts/deps) finds it there through XDG_DATA_DIRS for each of the
 # three names.  Then completions are asked of it as bash asks them
 # (COMP_WORDS, COMP_CWORD, COMP_LINE, COMP_POINT) and compared with what each
@@ -36,10 +37,13 @@ if [ ! -x "$build/host/bin/tamstat" ]; then
 	exit
 fi
 
+# install-completion: the part of make install that lays out the completion
+# (make install itself rewrites build/host/tamalloc.pc, which
+# install_test.sh may be installing beside this test).
 dest=$work/dest
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$top" --no-print-directory -f Makefile.user \
-	O="$build/host" install DESTDIR="$dest" PREFIX=/usr >"$work/make.log" 2>&1
-result $? "make install DESTDIR=... PREFIX=/usr" || sed 's/^/# /' "$work/make.log"
+	O="$build/host" install-completion DESTDIR="$dest" PREFIX=/usr >"$work/make.log" 2>&1
+result $? "make install-completion DESTDIR=... PREFIX=/usr" || sed 's/^/# /' "$work/make.log"
 comps=$dest/usr/share/bash-completion/completions
 [ -f "$comps/tamstat" ] && [ "$(readlink "$comps/tamdemo")" = tamstat ] &&
 	[ "$(readlink "$comps/tambench")" = tamstat ]
