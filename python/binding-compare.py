@@ -12,6 +12,12 @@ buffer), the same plus a namedtuple per record (a ctypes binding), and the
 C extension; then one bare call each way.  The difference to the call alone
 is what the binding costs per process.  Start idle processes first for an
 N worth measuring (for i in $(seq 1000); do sleep 600 & done).
+
+    python/binding-compare.py PYDIR LIBTAMALLOC call|ctypes|ext K
+
+runs one of the three K times and nothing else, for callgrind: user-space
+instructions do not depend on the load, which timing the fallback's /proc
+walk does (python/README.md).
 """
 import collections
 import ctypes
@@ -55,6 +61,12 @@ def with_ctypes():
               s.rss_file_bytes, s.rss_shmem_bytes, s.swap_bytes, s.hwm_bytes, s.oom_score,
               s.oom_score_adj) for s in buf[:n]]
 
+
+if len(sys.argv) > 4:
+    fn = {"call": call_only, "ctypes": with_ctypes, "ext": tamalloc.vm_stats}[sys.argv[3]]
+    for _ in range(int(sys.argv[4])):
+        fn()
+    sys.exit(0)
 
 runs = {call_only: [], with_ctypes: [], tamalloc.vm_stats: []}
 for _ in range(40):
