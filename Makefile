@@ -9,7 +9,9 @@
 #                 inner loop after a kernel change
 #   make shell    interactive shell in the guest
 #   make bench    benchmarks, one boot (ICOUNT=1: instruction counts;
-#                 CPUS=N: a kernel built for N CPUs on N vCPUs)
+#                 CPUS=N: a kernel built for N CPUs on N vCPUs), then the
+#                 Python module and tamstat beside psutil and ps in the
+#                 Debian guest (bench-python)
 #   make patch    the overlay as one patch against the tree (KVER=/KSRC=)
 #   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
@@ -116,7 +118,7 @@ guest-arm64: selftests smartcols-arm64
 # (static and shared), its headers, tamalloc.pc and the man pages, built in
 # $(BUILD)/host; make uninstall (same PREFIX and DESTDIR) removes them again.
 install: deps
-	@$(call user_make,host,progs lib shlib)
+	@$(call user_make,host,progs lib shlib python)
 	@$(MAKE) --no-print-directory -f Makefile.user O=$(BUILD)/host install
 
 uninstall:
@@ -235,9 +237,25 @@ check: kernel-x86_64 kernels-matrix
 # --icount), which does not depend on how busy the host is.
 # CPUS=N: the test kernel built for N CPUs (scripts/kbuild --nr-cpus N),
 # booted with N vCPUs, for what the syscalls cost as the CPU count grows.
+# Then, on x86_64, bench-python (BENCH_PYTHON=0 leaves it out).
 bench: images
 	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 7200 $(if $(filter 1,$(ICOUNT)),--icount) \
 		$(if $(CPUS),--cpus $(CPUS) $(if $(filter-out 2,$(CPUS)),--kernel-cpus $(CPUS))) -- tambench $(TAMBENCH_ARGS)
+	@$(if $(filter x86_64,$(GUEST_ARCH)),$(if $(filter 0,$(BENCH_PYTHON)),,$(MAKE) --no-print-directory bench-python))
+
+# The Python module against psutil and tamstat against ps, at BENCH_PROCS
+# idle processes, in one boot of the Debian guest (python/bench.py prints
+# the table and the two ratios).  The image has no psutil: Debian's
+# python3-psutil goes in as a .deb (apt-get download, once) on the second
+# disk and is installed for the run; the image itself never changes.
+BENCH_PROCS ?= 1000
+bench-python: deb-tools image-debian
+	@mkdir -p $(BUILD)/bench-debs && cd $(BUILD)/bench-debs && \
+		{ ls python3-psutil_*.deb >/dev/null 2>&1 || apt-get download python3-psutil >/dev/null; }
+	@tar -C $(BUILD)/bench-debs -cf $(BUILD)/bench-debs.tar .
+	scripts/vm-run --distro --mem 2G --timeout 3600 $(if $(filter 1,$(ICOUNT)),--icount) \
+		--add python/bench.py --disk $(BUILD)/bench-debs.tar -- bash -c \
+		'set -e; mkdir /tmp/debs; tar -C /tmp/debs -xf /dev/vdb; dpkg -i /tmp/debs/*.deb >/dev/null; python3 /bench.py $(BENCH_PROCS)'
 
 # The scale check of the walks alone (tests/run scale, also part of make
 # test-full): the churn test with STRESS_IDLE idle processes on the debug
@@ -257,5 +275,5 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
-.PHONY: deb deb-machine deb-config image-debian image-machine test-distro test-machine test-full
+.PHONY: deb deb-machine deb-config image-debian image-machine test-distro test-machine test-full bench-python
 .PHONY: kernels-debug-matrix kernel-kcsan kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64

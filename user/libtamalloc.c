@@ -2,6 +2,7 @@
 /* libtamalloc: syscall wrappers with an mmap and /proc fallback. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,53 @@ long tam_vm_stats(pid_t pid, struct tam_vm_stat *buf, size_t count)
 			       (unsigned int)sizeof(*buf), TAM_VM_ALL, 0U);
 #endif
 	return tam_vm_stats_proc(pid, buf, count);
+}
+
+/* What /proc gave of st, less the fields outside mask (zeroed, bit cleared). */
+static void keep_fields(struct tam_vm_stat *st, unsigned int mask)
+{
+	static const struct {
+		unsigned int bit;
+		size_t off;
+	} u64s[] = {
+		{ TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
+		{ TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
+		{ TAM_VM_OOM_SCORE, offsetof(struct tam_vm_stat, oom_score) },
+		{ TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
+		{ TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
+		{ TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
+		{ TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
+		{ TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++)
+		if (!(mask & u64s[i].bit))
+			memset((char *)st + u64s[i].off, 0, sizeof(uint64_t));
+	if (!(mask & TAM_VM_OOM_SCORE_ADJ))
+		st->oom_score_adj = 0;
+	st->mask &= mask;
+}
+
+long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
+		       unsigned int mask)
+{
+	long n, i;
+
+	if (mask & TAM_VM__RESERVED) {
+		errno = EINVAL;
+		return -1;
+	}
+#ifdef __NR_vm_stats
+	if (tam_kernel_support())
+		return syscall(__NR_vm_stats, pid, buf,
+			       count > UINT_MAX ? UINT_MAX : (unsigned int)count,
+			       (unsigned int)sizeof(*buf), mask, 0U);
+#endif
+	n = tam_vm_stats_proc(pid, buf, count);
+	for (i = 0; i < n && (size_t)i < count; i++)
+		keep_fields(&buf[i], mask);
+	return n;
 }
 
 int tam_mem_stats(struct tam_mem_stats *out)

@@ -52,6 +52,15 @@ int tam_kernel_support(void);
  */
 long tam_vm_stats(pid_t pid, struct tam_vm_stat *buf, size_t count);
 
+/*
+ * The same, for the TAM_VM_* fields of mask only (vm_stats(2)'s @mask):
+ * the others are 0 and their bits clear in each record's mask, through the
+ * syscall (which then skips their work: the OOM score is the costly one)
+ * and through /proc alike.  EINVAL for TAM_VM__RESERVED.
+ */
+long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
+		       unsigned int mask);
+
 /* System totals.  0, or -1 with errno. */
 int tam_mem_stats(struct tam_mem_stats *out);
 

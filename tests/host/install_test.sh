@@ -44,13 +44,22 @@ same() {
 }
 # files DIR: every file and link below DIR, relative to it, sorted.
 files() { (cd "$1" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort); }
+# The Python module's folder below PREFIX (Makefile.user: PYTHONDIR) and
+# its file name, as Debian's python3 names them.
+pyext=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+pyver=$(/usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+pydir() { if [ "$1" = /usr ]; then echo usr/lib/python3/dist-packages; else echo "${1#/}/lib/python$pyver/dist-packages"; fi; }
 # expected PREFIX LIBDIR MANSUFFIX: what make install puts below DESTDIR.
 expected() {
 	local p=${1#/} l=${2#/} m
 	printf '%s\n' "$p/bin/tambench" "$p/bin/tamdemo" "$p/bin/tamstat" \
 		"$p/include/tamalloc/linux/tamalloc.h" "$p/include/tamalloc/tamalloc.h" \
 		"$l/libtamalloc.a" "$l/libtamalloc.so" "$l/libtamalloc.so.0" \
-		"$l/libtamalloc.so.$version" "$l/pkgconfig/tamalloc.pc"
+		"$l/libtamalloc.so.$version" "$l/pkgconfig/tamalloc.pc" \
+		"$(pydir "$1")/tamalloc$pyext" "$(pydir "$1")/tamalloc.pyi" \
+		"$p/share/bash-completion/completions/tamstat" \
+		"$p/share/bash-completion/completions/tamdemo" \
+		"$p/share/bash-completion/completions/tambench"
 	for m in "$top"/man/*.[1-8]; do
 		echo "$p/share/man/man${m##*.}/${m##*/}$3"
 	done
@@ -121,6 +130,16 @@ for page in 1:tamstat 2:vm_stats; do
 	result $? "man -M DESTDIR$prefix/share/man -w $sec $name"
 done
 
+# Debian's python3 imports the installed module (from DESTDIR here:
+# PYTHONPATH stands for the dist-packages folder on its path) and its
+# fallback gives this machine's MemTotal.
+out=$(PYTHONPATH=$dest/$(pydir $prefix) /usr/bin/python3 -c 'import tamalloc
+print(tamalloc.__file__, tamalloc.mem_stats().total // 1024)' 2>&1)
+[ "$out" = "$dest/$(pydir $prefix)/tamalloc$pyext $memtotal" ]
+result $? "python3 imports the installed tamalloc ($out)"
+/usr/bin/python3 -c 'import sys; sys.exit("/" + sys.argv[1] not in sys.path)' "$(pydir $prefix)"
+result $? "/$(pydir $prefix) is on Debian's python3 path"
+
 pc() { PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest pkg-config "$@" tamalloc; }
 flags=$(pc --cflags --libs | sed "s/ *$//")
 [ "$flags" = "-I$dest$prefix/include/tamalloc -L$lib -ltamalloc" ] && [ "$(pc --modversion)" = "$version" ]
@@ -155,6 +174,9 @@ contents=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6
 same "dpkg-deb -c lists the files of make install PREFIX=/usr, man pages gzipped" "$want" "$contents"
 [ "$(dpkg-deb -f "$deb" Package)" = $pkg ] && [ "$(dpkg-deb -f "$deb" Version)" = "$version" ]
 result $? "control: Package $pkg, Version $version (VERSION)"
+suggests=$(dpkg-deb -f "$deb" Suggests)
+[ "$suggests" = "python3 (>= $pyver~), python3 (<< ${pyver%.*}.$((${pyver#*.} + 1))), bash-completion" ]
+result $? "control: Suggests the python3 the module is built for, and bash-completion ($suggests)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "$depends" | grep -q '^libc6 (>= [0-9.]*), libsmartcols1 (>= [0-9.]*)$'
 result $? "control: Depends on libc6 and libsmartcols1 ($depends)"
@@ -186,6 +208,9 @@ else
 	result $? "dpkg -i installs $pkg"
 	/usr/bin/tamstat --help >/dev/null
 	result $? "/usr/bin/tamstat --help runs"
+	out=$(cd / && /usr/bin/python3 -c 'import tamalloc; print(tamalloc.__file__, tamalloc.source())' 2>&1)
+	[ "$out" = "/$(pydir /usr)/tamalloc$pyext $(/usr/bin/tamstat --system | sed -n 's/^source: \([a-z]*\).*/\1/p')" ]
+	result $? "Debian's python3 imports the package's tamalloc, source as tamstat's ($out)"
 	[ "$(man -w tamstat 2>&1)" = /usr/share/man/man1/tamstat.1.gz ]
 	result $? "man -w tamstat finds /usr/share/man/man1/tamstat.1.gz"
 	# No LD_LIBRARY_PATH: ldconfig ran (the trigger) and the soname resolves.
@@ -197,6 +222,8 @@ else
 		for d in $newdirs; do [ ! -e "$d" ] || echo "$d/"; done)
 	[ "$installed" = 0 ] && [ -z "$left" ]
 	result $? "dpkg -r removes $pkg and every file and folder it brought${left:+: left ${left//$'\n'/ }}"
+	(cd / && /usr/bin/python3 -c 'import tamalloc' 2>&1) | grep -q "No module named 'tamalloc'"
+	result $? "after dpkg -r, python3 finds no tamalloc"
 fi
 
 tap_done

@@ -226,6 +226,87 @@ TEST(vm_stats_errors)
 	EXPECT_EQ(ESRCH, errno);
 }
 
+/* Write s to path (a /proc file).  0 or -1. */
+static int write_text(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * tam_vm_stats_mask(): each field alone comes with its bit only, every
+ * other field 0, pid and comm always; as the syscall does, so the fallback.
+ */
+TEST(vm_stats_mask_keeps_asked_fields)
+{
+	static const struct {
+		unsigned int bit;
+		size_t off;	/* a __u64 field, or oom_score_adj */
+	} f[] = {
+		{ TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
+		{ TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
+		{ TAM_VM_OOM_SCORE, offsetof(struct tam_vm_stat, oom_score) },
+		{ TAM_VM_OOM_SCORE_ADJ, offsetof(struct tam_vm_stat, oom_score_adj) },
+		{ TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
+		{ TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
+		{ TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
+		{ TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
+		{ TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
+	};
+	struct tam_vm_stat st, full, *all;
+	size_t i, j;
+	long n;
+
+	/* oom_score_adj 0 is a value too: make it one that shows. */
+	ASSERT_EQ(0, write_text("/proc/self/oom_score_adj", "7"));
+	ASSERT_EQ(1, tam_vm_stats(getpid(), &full, 1));
+	EXPECT_EQ(TAM_VM_ALL, full.mask);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		memset(&st, 0xff, sizeof(st));
+		ASSERT_EQ(1, tam_vm_stats_mask(getpid(), &st, 1, f[i].bit));
+		EXPECT_EQ(f[i].bit, st.mask);
+		EXPECT_EQ(getpid(), st.pid);
+		EXPECT_STREQ(full.comm, st.comm);
+		for (j = 0; j < sizeof(f) / sizeof(f[0]); j++) {
+			unsigned long long v = 0;
+
+			if (f[j].bit == TAM_VM_OOM_SCORE_ADJ)
+				v = (unsigned long long)(long long)st.oom_score_adj;
+			else
+				memcpy(&v, (char *)&st + f[j].off, sizeof(__u64));
+			if (j == i && f[j].bit != TAM_VM_SWAP && f[j].bit != TAM_VM_RSS_SHMEM)
+				EXPECT_NE(0ULL, v) TH_LOG("field %#x asked, 0", f[j].bit);
+			if (j != i)
+				EXPECT_EQ(0ULL, v) TH_LOG("field %#x not asked, %llu", f[j].bit, v);
+		}
+	}
+	/* Every process, no field but pid and comm. */
+	n = tam_vm_stats(0, NULL, 0);
+	ASSERT_GT(n, 0);
+	all = calloc(n + 64, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	memset(all, 0xff, (n + 64) * sizeof(*all));
+	n = tam_vm_stats_mask(0, all, n + 64, 0);
+	ASSERT_GT(n, 0);
+	for (i = 0; i < (size_t)n; i++) {
+		EXPECT_EQ(0U, all[i].mask);
+		EXPECT_EQ(0ULL, all[i].rss_bytes);
+		EXPECT_EQ(0, all[i].oom_score_adj);
+		EXPECT_GT(all[i].pid, 0);
+	}
+	free(all);
+	errno = 0;
+	EXPECT_EQ(-1, tam_vm_stats_mask(getpid(), &st, 1, TAM_VM_RSS | TAM_VM__RESERVED));
+	EXPECT_EQ(EINVAL, errno);
+	/* Lowering it again needs CAP_SYS_RESOURCE: as root only. */
+	write_text("/proc/self/oom_score_adj", "0");
+}
+
 TEST(vm_stats_all_truncates_and_counts)
 {
 	struct tam_vm_stat one, *all;
