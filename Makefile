@@ -214,9 +214,10 @@ test-distro: guest deb-tools image-debian
 
 # The lifecycle suites alone (tests/machine/run-lifecycle): dpkg -i of our
 # kernel and tools in the machine image, a reboot through the firmware and
-# GRUB into ours, back to Debian's kernel, dpkg -P; UEFI and BIOS.
+# GRUB into ours, back to Debian's kernel, dpkg -P; UEFI and BIOS; and
+# Secure Boot (tests/machine/run-secureboot).
 test-machine: guest deb-tools deb-machine image-machine
-	@tests/run machine machine-bios
+	@tests/run machine machine-bios machine-sb
 
 # One kernel's guest suite, 64- and 32-bit (KVER=7.3, KSRC=...): the inner
 # loop after a kernel change.
