@@ -354,6 +354,20 @@ check "skips: a whole program skipped (1..0) fails" skips_say 1 \
 check "skips: tests/expected-skips holds four fields a line" \
 	awk -F'\t' '!/^#/ && NF != 4 { bad = 1; print "line " NR ": " NF " fields" } END { exit bad }' "$top/tests/expected-skips"
 
+# The machine's firmware options are refused where they mean nothing,
+# before anything boots (exit 2 and a message naming them).
+machine_options() {
+	local rc out
+	for args in "--secure-boot" "--stop-at x" "--machine --bios --secure-boot"; do
+		rc=0
+		# shellcheck disable=SC2086
+		out=$("$top/scripts/vm-run" $args -- true 2>&1) || rc=$?
+		echo "vm-run $args: exit $rc: $(head -n 1 <<<"$out")"
+		[ $rc = 2 ] && grep -q -- '--secure-boot' <<<"$out" || return 1
+	done
+}
+check "vm-run refuses --secure-boot and --stop-at without --machine, --bios with --secure-boot" machine_options
+
 vmrun_checks x86_64
 if [ -f "$build/initramfs-arm64.cpio" ] && (ARCH=arm64 kernel_paths min && [ -f "$kimage" ]); then
 	vmrun_checks arm64
