@@ -158,6 +158,15 @@ deb: deps
 deb-machine: deps
 	@scripts/kdeb --machine >/dev/null
 
+# The arm64 machine image's kernel package and the image (tests/run
+# machine-arm64): cross-built with clang, the image with mmdebstrap
+# through qemu-user-static.
+deb-machine-arm64: deps
+	@ARCH=arm64 scripts/kdeb --machine >/dev/null
+
+image-machine-arm64: deps
+	@ARCH=arm64 scripts/machine-image >/dev/null
+
 # The config make deb would build (the same KCONFIG=, LOCALMOD=, LSMOD=),
 # made without compiling anything; prints its path.
 deb-config: deps
@@ -276,5 +285,5 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
-.PHONY: deb deb-machine deb-config image-debian image-machine test-distro test-machine test-full bench-python
+.PHONY: deb deb-machine deb-machine-arm64 deb-config image-debian image-machine image-machine-arm64 test-distro test-machine test-full bench-python
 .PHONY: kernels-debug-matrix kernel-kcsan kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64
