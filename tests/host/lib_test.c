@@ -13,6 +13,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
+#include "memfields.h"
 #include "json.h"
 #include "util.h"
 
@@ -244,20 +245,16 @@ static int write_text(const char *path, const char *s)
  */
 TEST(vm_stats_mask_keeps_asked_fields)
 {
+#define TAM_U64_FIELD(bit, field, key) \
+		{ bit, offsetof(struct tam_vm_stat, field) },
 	static const struct {
 		unsigned int bit;
 		size_t off;	/* a __u64 field, or oom_score_adj */
 	} f[] = {
-		{ TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
-		{ TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
-		{ TAM_VM_OOM_SCORE, offsetof(struct tam_vm_stat, oom_score) },
+		TAM_VM_FIELDS(TAM_U64_FIELD)
 		{ TAM_VM_OOM_SCORE_ADJ, offsetof(struct tam_vm_stat, oom_score_adj) },
-		{ TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
-		{ TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
-		{ TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
-		{ TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
-		{ TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
 	};
+#undef TAM_U64_FIELD
 	struct tam_vm_stat st, full, *all;
 	size_t i, j;
 	long n;
