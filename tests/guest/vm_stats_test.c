@@ -59,12 +59,7 @@ static int set_oom_adj(pid_t pid, int adj)
  * waits: each line read from its command pipe is a number of further pages
  * to write, acknowledged with one byte.  EOF ends it.
  */
-struct child {
-	pid_t pid;
-	int cmd, ack;
-};
-
-static void child_loop(int cmd, int ack, unsigned long pages)
+static void child_loop(void *arg, int cmd, int ack)
 {
 	const unsigned long max = 256 * MiB / PAGE;
 	unsigned char *p;
@@ -75,7 +70,7 @@ static void child_loop(int cmd, int ack, unsigned long pages)
 	p = (void *)sys_tamalloc(max * PAGE);
 	if ((long)p == -1)
 		_exit(1);
-	more = pages;
+	more = *(unsigned long *)arg;
 	for (;;) {
 		for (; more && done < max; more--, done++)
 			p[done * PAGE] = 1;
@@ -90,45 +85,22 @@ static void child_loop(int cmd, int ack, unsigned long pages)
 	}
 }
 
-static int child_start(struct child *c, unsigned long pages)
+/* The child above, once it has written its first pages. */
+static int child_start(struct test_child *c, unsigned long pages)
 {
-	int cmd[2], ack[2];
-	char b;
-
-	if (pipe(cmd) || pipe(ack))
+	if (test_child_start(c, child_loop, &pages))
 		return -1;
-	c->pid = fork();
-	if (c->pid < 0)
-		return -1;
-	if (c->pid == 0) {
-		close(cmd[1]);
-		close(ack[0]);
-		child_loop(cmd[0], ack[1], pages);
-	}
-	close(cmd[0]);
-	close(ack[1]);
-	c->cmd = cmd[1];
-	c->ack = ack[0];
-	return read(c->ack, &b, 1) == 1 ? 0 : -1;
+	return test_child_wait(c);
 }
 
-static int child_touch(struct child *c, unsigned long pages)
+static int child_touch(struct test_child *c, unsigned long pages)
 {
-	char line[32], b;
+	char line[32];
 	int len = snprintf(line, sizeof(line), "%lu\n", pages);
 
-	if (write(c->cmd, line, len) != len)
+	if (write(c->to, line, len) != len)
 		return -1;
-	return read(c->ack, &b, 1) == 1 ? 0 : -1;
-}
-
-/* Later children inherit earlier pipes, so EOF cannot be relied on. */
-static void child_stop(struct child *c)
-{
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, NULL, 0);
-	close(c->cmd);
-	close(c->ack);
+	return test_child_wait(c);
 }
 
 /*
@@ -221,7 +193,7 @@ TEST(vm_stats_mask_selects_fields)
 {
 	struct tam_vm_stat st, all;
 	unsigned int i, k;
-	struct child c;
+	struct test_child c;
 	pid_t pid;
 	uint64_t v;
 
@@ -272,7 +244,7 @@ TEST(vm_stats_mask_selects_fields)
 	EXPECT_EQ(TAM_VM_OOM_SCORE | TAM_VM_OOM_SCORE_ADJ, st.mask);
 	EXPECT_EQ(0, st.oom_score);
 	EXPECT_EQ(0, st.vm_size_bytes);
-	child_stop(&c);
+	test_child_stop(&c);
 }
 
 /*
@@ -346,7 +318,7 @@ TEST(vm_stats_record_size)
 TEST(children_match_proc)
 {
 	static const unsigned long pages[] = { 0, 1, 100, 4096 };
-	struct child c[4];
+	struct test_child c[4];
 	struct tam_vm_stat st[4];
 	unsigned int i;
 
@@ -364,7 +336,7 @@ TEST(children_match_proc)
 		EXPECT_EQ(st[0].vm_size_bytes, st[i].vm_size_bytes);
 	}
 	for (i = 0; i < 4; i++)
-		child_stop(&c[i]);
+		test_child_stop(&c[i]);
 }
 
 TEST(self_matches_proc)
@@ -375,12 +347,11 @@ TEST(self_matches_proc)
 	int tries;
 
 	prefault_stack();
-	for (tries = 0; tries < 10; tries++) {
+	tries = HOLD_STILL(10, 0, ({
 		rss = self_kb("VmRSS");
 		ASSERT_EQ(1, vm_stats_one(getpid(), &st));
-		if (self_kb("VmRSS") == rss && (long long)st.rss_bytes == rss * 1024)
-			break;
-	}
+		self_kb("VmRSS") == rss && (long long)st.rss_bytes == rss * 1024;
+	}));
 	ASSERT_LT(tries, 10);
 	EXPECT_EQ(self_kb("VmSize") * 1024, (long long)st.vm_size_bytes);
 	EXPECT_EQ(getpid(), st.pid);
@@ -395,7 +366,7 @@ TEST(all_processes_match_proc)
 {
 	struct tam_vm_stat *all;
 	long n, m, i, j, np, with_mm = 0;
-	struct child c;
+	struct test_child c;
 	pid_t *pids;
 
 	ASSERT_EQ(0, child_start(&c, 10));
@@ -426,7 +397,7 @@ TEST(all_processes_match_proc)
 		i++;
 	}
 	EXPECT_EQ(m, with_mm);
-	child_stop(&c);
+	test_child_stop(&c);
 	free(pids);
 	free(all);
 }
@@ -496,15 +467,13 @@ TEST_F_TIMEOUT(seams, match_proc, 180)
 	}
 	ASSERT_EQ(SEAM_THREADS, t);
 	/* The same listing twice, /proc read between them: a hold-still. */
-	for (tries = 0; tries < 20; tries++) {
+	tries = HOLD_STILL(20, 100000, ({
 		na = vm_stats_pids(a, max);
 		np = proc_pids_with_mm(p, max);
 		nb = vm_stats_pids(b, max);
-		if (na == nb && na == np && na <= max &&
-		    !memcmp(a, b, na * sizeof(*a)))
-			break;
-		usleep(100000);
-	}
+		na == nb && na == np && na <= max &&
+			!memcmp(a, b, na * sizeof(*a));
+	}));
 	ksft_print_msg("%ld processes listed (%d children, %d threads of this one) after %d tries\n",
 		       na, SEAM_CHILDREN, SEAM_THREADS, tries + 1);
 	ASSERT_LT(tries, 20) TH_LOG("the process list never held still");
@@ -869,7 +838,7 @@ TEST(vfork_child_has_oom_score_0)
 TEST(oom_score_follows_adj_and_rss)
 {
 	struct tam_vm_stat lo, mid, hi, grown;
-	struct child c;
+	struct test_child c;
 	long long rise;
 
 	SKIP_UNLESS_ROOT("oom_score_adj -1000 (CAP_SYS_RESOURCE)");
@@ -910,7 +879,7 @@ TEST(oom_score_follows_adj_and_rss)
 	EXPECT_GE(grown.rss_bytes, mid.rss_bytes + 64 * MiB);
 	EXPECT_LE(grown.rss_bytes, mid.rss_bytes + 64 * MiB + 512 * KiB);
 	expect_matches_proc(_metadata, &grown);
-	child_stop(&c);
+	test_child_stop(&c);
 }
 
 TEST(mem_stats_matches_meminfo_and_sums)
@@ -930,15 +899,13 @@ TEST(mem_stats_matches_meminfo_and_sums)
 	 * the process count held still across both (the Debian guest runs
 	 * systemd's services beside this test).
 	 */
-	for (tries = 0; tries < 20; tries++) {
+	tries = HOLD_STILL(20, 100000, ({
 		before = sys_vm_stats(0, NULL, 0, 0);
 		memset(&ms, 0xff, sizeof(ms));
 		ASSERT_EQ(sizeof(ms), sys_mem_stats(&ms, sizeof(ms), 0));
 		n = sys_vm_stats(0, all, n + 64, 0);
-		if (n == before && n == (long)ms.nr_processes)
-			break;
-		usleep(100000);
-	}
+		n == before && n == (long)ms.nr_processes;
+	}));
 	ASSERT_LT(tries, 20) TH_LOG("the process count never held still");
 	vm = rss = 0;
 	for (i = 0; i < n; i++) {
@@ -977,10 +944,27 @@ TEST(mem_stats_matches_meminfo_and_sums)
 	free(all);
 }
 
-TEST(mem_stats_is_stable)
+/* 200 mem_stats() calls in a row that agree with the first. */
+static bool mem_stats_200_agree(struct __test_metadata *_metadata)
 {
 	struct tam_mem_stats a, b;
-	int i, tries;
+	bool held = true;
+	int i;
+
+	ASSERT_EQ(sizeof(a), sys_mem_stats(&a, sizeof(a), 0));
+	for (i = 0; i < 200 && held; i++) {
+		ASSERT_EQ(sizeof(b), sys_mem_stats(&b, sizeof(b), 0));
+		ASSERT_EQ(a.total_bytes, b.total_bytes);
+		ASSERT_EQ(a.commit_limit_bytes, b.commit_limit_bytes);
+		held = a.nr_processes == b.nr_processes &&
+		       a.vm_size_bytes == b.vm_size_bytes;
+	}
+	return held;
+}
+
+TEST(mem_stats_is_stable)
+{
+	int tries;
 
 	/*
 	 * 200 calls in a row agree while nothing changes.  MemTotal and
@@ -988,21 +972,7 @@ TEST(mem_stats_is_stable)
 	 * sum do when a process starts or exits (the Debian guest's
 	 * services), so a run of 200 where they moved is tried again.
 	 */
-	for (tries = 0; tries < 10; tries++) {
-		bool held = true;
-
-		ASSERT_EQ(sizeof(a), sys_mem_stats(&a, sizeof(a), 0));
-		for (i = 0; i < 200 && held; i++) {
-			ASSERT_EQ(sizeof(b), sys_mem_stats(&b, sizeof(b), 0));
-			ASSERT_EQ(a.total_bytes, b.total_bytes);
-			ASSERT_EQ(a.commit_limit_bytes, b.commit_limit_bytes);
-			held = a.nr_processes == b.nr_processes &&
-			       a.vm_size_bytes == b.vm_size_bytes;
-		}
-		if (held)
-			break;
-		usleep(100000);
-	}
+	tries = HOLD_STILL(10, 100000, mem_stats_200_agree(_metadata));
 	ASSERT_LT(tries, 10) TH_LOG("the processes never held still for 200 calls");
 }
 
@@ -1096,7 +1066,7 @@ static int in_new_pid_ns(pid_t outer)
 {
 	struct tam_vm_stat all[8], st;
 	struct tam_mem_stats ms;
-	struct child c[2];
+	struct test_child c[2];
 	int bad = 0;
 	long n;
 
@@ -1117,8 +1087,8 @@ static int in_new_pid_ns(pid_t outer)
 	bad += sys_vm_stats(outer, &st, 1, 0) != -1 || errno != ESRCH;
 	bad += sys_mem_stats(&ms, sizeof(ms), 0) != sizeof(ms) ||
 	       ms.nr_processes != 3;
-	child_stop(&c[0]);
-	child_stop(&c[1]);
+	test_child_stop(&c[0]);
+	test_child_stop(&c[1]);
 	return bad;
 }
 
