@@ -103,12 +103,12 @@ static void keep_fields(struct tam_vm_stat *st, unsigned int mask)
 	st->mask &= mask;
 }
 
-long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
-		       unsigned int mask)
+long tam_vm_stats_flags(pid_t pid, struct tam_vm_stat *buf, size_t count,
+			unsigned int mask, unsigned int flags)
 {
 	long n, i;
 
-	if (mask & TAM_VM__RESERVED) {
+	if ((mask & TAM_VM__RESERVED) || (flags & ~TAM_VM_DONT_SYNC)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -116,12 +116,18 @@ long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
 	if (tam_kernel_support())
 		return syscall(__NR_vm_stats, pid, buf,
 			       count > UINT_MAX ? UINT_MAX : (unsigned int)count,
-			       (unsigned int)sizeof(*buf), mask, 0U);
+			       (unsigned int)sizeof(*buf), mask, flags);
 #endif
 	n = tam_vm_stats_proc(pid, buf, count);
 	for (i = 0; i < n && (size_t)i < count; i++)
 		keep_fields(&buf[i], mask);
 	return n;
+}
+
+long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
+		       unsigned int mask)
+{
+	return tam_vm_stats_flags(pid, buf, count, mask, 0);
 }
 
 int tam_mem_stats(struct tam_mem_stats *out)

@@ -599,11 +599,16 @@ TEST(bad_arguments)
 		EXPECT_EQ(EINVAL, errno) TH_LOG("pid %d", bad_pids[i]);
 	}
 	for (i = 0; i < 32; i++) {
+		if (1u << i == TAM_VM_DONT_SYNC)
+			continue;
 		errno = 0;
 		EXPECT_EQ(-1, sys_vm_stats(getpid(), &st, 1, 1u << i));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("flag bit %u", i);
 		errno = 0;
 		EXPECT_EQ(-1, sys_vm_stats(0, NULL, 0, 1u << i));
+		EXPECT_EQ(EINVAL, errno);
+		errno = 0;
+		EXPECT_EQ(-1, sys_vm_stats(0, NULL, 0, TAM_VM_DONT_SYNC | 1u << i));
 		EXPECT_EQ(EINVAL, errno);
 	}
 	dead = fork();
@@ -833,6 +838,57 @@ TEST(vfork_child_has_oom_score_0)
 	EXPECT_GT(st.vm_size_bytes, 0);
 	kill(vchild, SIGKILL);
 	waitpid(helper, NULL, 0);
+}
+
+/*
+ * TAM_VM_DONT_SYNC reads each RSS and swap counter as cached, as
+ * mem_stats() does for its sums: the same fields, the same sizes, RSS
+ * within the counters' batch per CPU of the exact figures, and over every
+ * process the same RSS sum as mem_stats() in a window where nothing moved.
+ */
+TEST(dont_sync_reads_counters_as_cached)
+{
+	const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const long batch = cpus * 2 > 32 ? cpus * 2 : 32;
+	/* Three counters in VmRSS, each off by less than batch per CPU. */
+	const long long bound = 3LL * cpus * batch * PAGE;
+	struct tam_vm_stat exact, cached, *all;
+	struct tam_mem_stats ms;
+	struct test_child c;
+	unsigned long long sum;
+	long n, i;
+	int tries;
+
+	ASSERT_EQ(0, child_start(&c, 1000));
+	ASSERT_EQ(1, sys_vm_stats(c.pid, &exact, 1, 0));
+	ASSERT_EQ(1, sys_vm_stats(c.pid, &cached, 1, TAM_VM_DONT_SYNC));
+	EXPECT_EQ(exact.mask, cached.mask);
+	EXPECT_EQ(exact.pid, cached.pid);
+	EXPECT_STREQ(exact.comm, cached.comm);
+	EXPECT_EQ(exact.vm_size_bytes, cached.vm_size_bytes);
+	EXPECT_EQ(exact.oom_score_adj, cached.oom_score_adj);
+	EXPECT_LT(llabs((long long)exact.rss_bytes - (long long)cached.rss_bytes), bound);
+	EXPECT_LT(llabs((long long)exact.rss_anon_bytes - (long long)cached.rss_anon_bytes),
+		  bound / 3);
+	EXPECT_GE(cached.rss_anon_bytes + bound / 3, 1000 * PAGE);
+	test_child_stop(&c);
+
+	n = sys_vm_stats(0, NULL, 0, 0);
+	ASSERT_GT(n, 0);
+	all = calloc(n + 64, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	tries = HOLD_STILL(20, 100000, ({
+		ASSERT_EQ(sizeof(ms), sys_mem_stats(&ms, sizeof(ms), 0));
+		n = sys_vm_stats_x(0, all, n + 64, sizeof(*all), TAM_VM_RSS,
+				   TAM_VM_DONT_SYNC);
+		for (sum = 0, i = 0; i < n; i++)
+			sum += all[i].rss_bytes;
+		n == (long)ms.nr_processes && sum == ms.rss_bytes;
+	}));
+	ASSERT_LT(tries, 20) TH_LOG("%ld processes, RSS %llu; mem_stats(): %llu, %llu",
+				    n, sum, (unsigned long long)ms.nr_processes,
+				    (unsigned long long)ms.rss_bytes);
+	free(all);
 }
 
 TEST(oom_score_follows_adj_and_rss)

@@ -304,6 +304,33 @@ TEST(vm_stats_mask_keeps_asked_fields)
 	write_text("/proc/self/oom_score_adj", "0");
 }
 
+/*
+ * tam_vm_stats_flags(): TAM_VM_DONT_SYNC is taken (through /proc, which
+ * reads what it reads, the same figures as without it), any other flag
+ * refused before anything is read.
+ */
+TEST(vm_stats_flags)
+{
+	struct tam_vm_stat a, b;
+	unsigned int i;
+
+	ASSERT_EQ(1, tam_vm_stats_flags(getpid(), &a, 1, TAM_VM_SIZE, TAM_VM_DONT_SYNC));
+	ASSERT_EQ(1, tam_vm_stats_flags(getpid(), &b, 1, TAM_VM_SIZE, 0));
+	EXPECT_EQ(TAM_VM_SIZE, a.mask);
+	EXPECT_EQ(b.vm_size_bytes, a.vm_size_bytes);
+	EXPECT_GT(tam_vm_stats_flags(0, NULL, 0, 0, TAM_VM_DONT_SYNC), 0);
+	for (i = 0; i < 32; i++) {
+		if (1u << i == TAM_VM_DONT_SYNC)
+			continue;
+		errno = 0;
+		memset(&a, 0xa5, sizeof(a));
+		EXPECT_EQ(-1, tam_vm_stats_flags(getpid(), &a, 1, TAM_VM_ALL,
+						 TAM_VM_DONT_SYNC | 1u << i));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("flag bit %u", i);
+		EXPECT_EQ(0xa5a5a5a5U, a.mask) TH_LOG("written before refusing");
+	}
+}
+
 TEST(vm_stats_all_truncates_and_counts)
 {
 	struct tam_vm_stat one, *all;
