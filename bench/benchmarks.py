@@ -14,8 +14,8 @@ the architecture, the kernel release, the vCPUs and the clock (icount or
 wall), so a later run of the same kind on the same kernel and vCPUs
 replaces its section, and runs on other kernels or vCPU counts add theirs.
 
---add OUTPUT takes one run's output (first line `uname: RELEASE MACHINE`,
-as bench/record-bench writes it, then the program's output) into the file.
+--add OUTPUT takes one run's output (a line `uname: RELEASE MACHINE`, as
+bench/record-bench writes it first, then the program's output) into the file.
 Every run rewrites the rest from the sections: the head
 (bench/benchmarks-head.md), the summary tables, and with gnuplot the two
 plots (bench/benchmarks.gp): the cost of vm_stats(0), mem_stats() and the
@@ -131,11 +131,13 @@ def read_runs(text):
 def add_run(runs, args):
     with open(args.add, encoding='utf-8', errors='replace') as f:
         out = f.read().replace('\r', '')
-    first, _, rest = out.partition('\n')
-    m = re.match(r'^uname: (\S+) (\S+)$', first)
+    # What the guest printed before the uname line (a console message) is
+    # not the run's.
+    m = re.search(r'^uname: (\S+) (\S+)\n', out, re.M)
     if not m:
-        sys.exit(f'benchmarks.py: {args.add}: first line is not "uname: RELEASE MACHINE"')
+        sys.exit(f'benchmarks.py: {args.add}: no "uname: RELEASE MACHINE" line')
     kernel, arch = m.groups()
+    rest = out[m.end():]
     if args.kind == 'python':
         cpus = 0
     else:
