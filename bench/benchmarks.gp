@@ -7,7 +7,7 @@
 #               procs='procs.dat'; nprocs=1; cpus='cpus.dat'; ncpus=1; \
 #               procs_png='p.png'; cpus_png='c.png'" bench/benchmarks.gp
 set terminal pngcairo size 960,560 font 'sans,10' noenhanced
-set key outside center bottom box opaque maxrows 6
+set key box opaque
 set grid
 measures = 'vm_stats(0) mem_stats() /proc_walk'
 mtitle(i) = i == 3 ? '/proc walk' : word(measures, i)
@@ -16,6 +16,7 @@ set output procs_png
 set title 'One call against the processes it covers'
 set logscale xy
 set xlabel 'processes'
+set key inside right bottom
 set ylabel 'ms a call (icount: million instructions)'
 set format y '%g'
 plot for [b = 0:nprocs - 1] for [m = 1:3] procs index b using 1:(column(m + 1)) \
@@ -30,6 +31,7 @@ set logscale y
 set xrange [1:128]
 set xtics (1, 2, 4, 8, 16, 32, 64)
 set xlabel 'vCPUs'
+set key inside right center
 set ylabel 'ns a process (icount: instructions)'
 if (ncpus > 0) {
 	plot for [b = 0:ncpus - 1] for [m = 1:3] cpus index b using 1:(column(m + 1)) \

@@ -176,7 +176,9 @@ def summary(runs):
     lines = ['## Cost per process', '',
              'From each run\'s statistics tables below: the median time of one call '
              'divided by the processes it counted, in ns (under `icount`, guest '
-             'instructions). The ratios are the /proc side over the syscall.', '',
+             'instructions), so it carries the rounding of the time tambench prints '
+             '(one decimal: two to four significant digits). The ratios are the /proc side '
+             'over the syscall.', '',
              '| kernel | arch | vCPUs | clock | N | processes | vm_stats(0) | /proc walk | walk / vm_stats | '
              'mem_stats() | meminfo+walk | meminfo+walk / mem_stats |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|']
