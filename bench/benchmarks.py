@@ -308,7 +308,11 @@ def main():
     with open(os.path.join(TOP, 'bench', 'benchmarks-head.md'), encoding='utf-8') as f:
         head = f.read()
     table, tb = summary(runs)
-    pngs = None if args.no_plot else plot(tb, args.plot_dir, args.data_dir)
+    if args.no_plot:  # the plots as they are, if drawn before
+        pngs = {n: os.path.join(args.plot_dir, f'bench-{n}.png') for n in ('procs', 'cpus')}
+        pngs = pngs if all(os.path.exists(p) for p in pngs.values()) else None
+    else:
+        pngs = plot(tb, args.plot_dir, args.data_dir)
     md_dir = os.path.dirname(os.path.abspath(args.md))
     out = [head.rstrip('\n') + '\n', GENERATED, table]
     out.append('\n## Plots\n\n')
