@@ -11,7 +11,8 @@
 #   make bench    benchmarks, one boot (ICOUNT=1: instruction counts;
 #                 CPUS=N: a kernel built for N CPUs on N vCPUs), then the
 #                 Python module and tamstat beside psutil and ps in the
-#                 Debian guest (bench-python)
+#                 Debian guest (bench-python); recorded with their
+#                 environment in docs/benchmarks.md, with its plots
 #   make patch    the overlay as one patch against the tree (KVER=/KSRC=)
 #   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
@@ -242,30 +243,43 @@ patch: deps
 check: kernel-x86_64 kernels-matrix
 	@scripts/check
 
-# Medians and ratios, not pass/fail: see "Benchmarks" in README.md.
+# Medians and ratios, not pass/fail, recorded in docs/benchmarks.md with
+# the environment they ran in (bench/record-bench, bench/benchmarks.py:
+# one section per kernel, vCPUs and clock, which the next run of the same
+# key replaces) and drawn into docs/bench-procs.png and bench-cpus.png.
 # ICOUNT=1: every time is a count of guest instructions (scripts/vm-run
 # --icount), which does not depend on how busy the host is.
 # CPUS=N: the test kernel built for N CPUs (scripts/kbuild --nr-cpus N),
 # booted with N vCPUs, for what the syscalls cost as the CPU count grows.
 # Then, on x86_64, bench-python (BENCH_PYTHON=0 leaves it out).
+# BENCH_RECORD=0 runs them without touching docs/.
+bench_cmd = make $(1)$(if $(filter arm64,$(GUEST_ARCH)), ARCH=arm64)$(if $(KSRC), KSRC=$(KSRC),$(if $(KVER), KVER=$(KVER)))$(if $(filter 1,$(ICOUNT)), ICOUNT=1)$(2)
 bench: images
-	scripts/vm-run --arch $(GUEST_ARCH) --mem 4G --timeout 7200 $(if $(filter 1,$(ICOUNT)),--icount) \
+	bench/record-bench --command "$(call bench_cmd,bench,$(if $(CPUS), CPUS=$(CPUS))$(if $(TAMBENCH_ARGS), TAMBENCH_ARGS='$(TAMBENCH_ARGS)'))" -- \
+		--arch $(GUEST_ARCH) --mem 4G --timeout 7200 $(if $(filter 1,$(ICOUNT)),--icount) \
 		$(if $(CPUS),--cpus $(CPUS) $(if $(filter-out 2,$(CPUS)),--kernel-cpus $(CPUS))) -- tambench $(TAMBENCH_ARGS)
 	@$(if $(filter x86_64,$(GUEST_ARCH)),$(if $(filter 0,$(BENCH_PYTHON)),,$(MAKE) --no-print-directory bench-python))
 
 # The Python module against psutil and tamstat against ps, at BENCH_PROCS
 # idle processes, in one boot of the Debian guest (python/bench.py prints
-# the table and the two ratios).  The image has no psutil: Debian's
-# python3-psutil goes in as a .deb (apt-get download, once) on the second
-# disk and is installed for the run; the image itself never changes.
+# the table and the two ratios, recorded in docs/benchmarks.md as make
+# bench's are).  The image has no psutil: Debian's python3-psutil goes in
+# as a .deb (apt-get download, once) on the second disk and is installed
+# for the run; the image itself never changes.
 BENCH_PROCS ?= 1000
 bench-python: deb-tools image-debian
 	@mkdir -p $(BUILD)/bench-debs && cd $(BUILD)/bench-debs && \
 		{ ls python3-psutil_*.deb >/dev/null 2>&1 || apt-get download python3-psutil >/dev/null; }
 	@tar -C $(BUILD)/bench-debs -cf $(BUILD)/bench-debs.tar .
-	scripts/vm-run --distro --mem 2G --timeout 3600 $(if $(filter 1,$(ICOUNT)),--icount) \
+	bench/record-bench --python --cpus 2 --command "$(call bench_cmd,bench-python,$(if $(filter-out 1000,$(BENCH_PROCS)), BENCH_PROCS=$(BENCH_PROCS)))" -- \
+		--distro --mem 2G --timeout 3600 $(if $(filter 1,$(ICOUNT)),--icount) \
 		--add python/bench.py --disk $(BUILD)/bench-debs.tar -- bash -c \
 		'set -e; mkdir /tmp/debs; tar -C /tmp/debs -xf /dev/vdb; dpkg -i /tmp/debs/*.deb >/dev/null; python3 /bench.py $(BENCH_PROCS)'
+
+# docs/benchmarks.md and its plots drawn again from the runs it holds
+# (after an edit of bench/benchmarks-head.md or of the generator).
+bench-docs:
+	bench/benchmarks.py
 
 # The scale check of the walks alone (tests/run scale, also part of make
 # test-full): the churn test with STRESS_IDLE idle processes on the debug
@@ -285,5 +299,5 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
-.PHONY: deb deb-machine deb-machine-arm64 deb-config image-debian image-machine image-machine-arm64 test-distro test-machine test-full bench-python
+.PHONY: deb deb-machine deb-machine-arm64 deb-config image-debian image-machine image-machine-arm64 test-distro test-machine test-full bench-python bench-docs
 .PHONY: kernels-debug-matrix kernel-kcsan kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64

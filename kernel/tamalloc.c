@@ -217,12 +217,13 @@ static void tam_set(struct tam_vm_stat *st, u32 mask, u32 bit, __u64 *field,
 
 /*
  * Fill @st with the fields of @mask (within TAM_VM_ALL) for the process of
- * @task (any of its threads).  Every byte of @st is defined; st->mask says
+ * @task (any of its threads), its counters summed exactly unless !@exact
+ * (TAM_VM_DONT_SYNC).  Every byte of @st is defined; st->mask says
  * which fields were filled.  Returns false, without the memory fields, for
  * a process without an mm.  Called under rcu_read_lock().
  */
 static bool tam_fill_vm_stat(struct task_struct *task,
-			     struct pid_namespace *ns, u32 mask,
+			     struct pid_namespace *ns, u32 mask, bool exact,
 			     unsigned long totalpages, struct tam_vm_stat *st)
 {
 	struct tam_mm_read r = { };
@@ -235,7 +236,7 @@ static bool tam_fill_vm_stat(struct task_struct *task,
 		st->oom_score_adj = READ_ONCE(task->signal->oom_score_adj);
 		st->mask |= TAM_VM_OOM_SCORE_ADJ;
 	}
-	has_mm = tam_read_mm(task, mask, true, totalpages, &r);
+	has_mm = tam_read_mm(task, mask, exact, totalpages, &r);
 	if (has_mm) {
 		tam_set(st, mask, TAM_VM_SIZE, &st->vm_size_bytes, r.vm);
 		tam_set(st, mask, TAM_VM_RSS, &st->rss_bytes,
@@ -397,7 +398,8 @@ static int tam_copy_record(void __user *dst, unsigned int usize,
 }
 
 static long tam_vm_stats_one(pid_t pid, struct tam_vm_stat __user *ubuf,
-			     unsigned int count, unsigned int usize, u32 mask)
+			     unsigned int count, unsigned int usize, u32 mask,
+			     bool exact)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct tam_vm_stat st;
@@ -411,7 +413,7 @@ static long tam_vm_stats_one(pid_t pid, struct tam_vm_stat __user *ubuf,
 	if (task)
 		err = tam_may_read(&view, task);
 	if (!err && count)
-		tam_fill_vm_stat(task, ns, mask,
+		tam_fill_vm_stat(task, ns, mask, exact,
 				 totalram_pages() + total_swap_pages, &st);
 	rcu_read_unlock();
 	tam_view_put(&view);
@@ -437,6 +439,7 @@ struct tam_list {
 	unsigned long totalpages;
 	unsigned int count, usize, start, filled;
 	u32 mask;
+	bool exact;
 	long n;
 };
 
@@ -446,8 +449,8 @@ static void tam_list_one(struct task_struct *task, void *arg)
 	struct tam_mm_read r;
 
 	if (l->n < l->count) {
-		if (!tam_fill_vm_stat(task, l->ns, l->mask, l->totalpages,
-				      &l->kbuf[l->filled]))
+		if (!tam_fill_vm_stat(task, l->ns, l->mask, l->exact,
+				      l->totalpages, &l->kbuf[l->filled]))
 			return;
 		l->filled++;
 	} else if (!tam_read_mm(task, 0, false, 0, &r)) {
@@ -480,7 +483,8 @@ static const struct tam_walk_ops tam_list_ops = {
 };
 
 static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
-			     unsigned int count, unsigned int usize, u32 mask)
+			     unsigned int count, unsigned int usize, u32 mask,
+			     bool exact)
 {
 	struct tam_list l = {
 		.ubuf = (char __user *)ubuf,
@@ -489,6 +493,7 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
 		.count = count,
 		.usize = usize,
 		.mask = mask,
+		.exact = exact,
 	};
 	struct tam_iter it = { .ns = l.ns, .nr = 1 };
 	unsigned int nbuf = min_t(unsigned int, count, TAM_BATCH);
@@ -519,7 +524,9 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
  * @usize: sizeof(struct tam_vm_stat) as the caller knows it: at least
  *	   TAM_VM_STAT_SIZE_VER0, a multiple of 8, at most a page
  * @mask:  TAM_VM_* fields wanted; unknown bits are ignored
- * @flags: must be 0
+ * @flags: 0, or TAM_VM_DONT_SYNC: the RSS and swap counters (and the OOM
+ *	   score computed from them) read as cached, without the exact sum
+ *	   over the CPUs that /proc takes where it takes one
  *
  * Each record gets pid, comm and the fields of @mask this kernel knows, as
  * /proc/PID/status and /proc/PID/oom_score show them, and says in its mask
@@ -531,7 +538,7 @@ static long tam_vm_stats_all(struct tam_vm_stat __user *ubuf,
  * without stopping anything: processes may come and go while the call
  * runs.
  *
- * Return: records as above, or -EINVAL (@pid < 0, @flags not 0,
+ * Return: records as above, or -EINVAL (@pid < 0, an unknown bit in @flags,
  * TAM_VM__RESERVED in @mask, @usize too small or not a multiple of 8, or
  * @count records of @usize bytes larger than the address space), -E2BIG
  * (@usize larger than a page), -ESRCH (no such process, or /proc hides it
@@ -546,9 +553,11 @@ SYSCALL_DEFINE6(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
 		unsigned int, flags)
 {
 	size_t bytes;
+	bool exact;
 	int err;
 
-	if (flags || pid < 0 || (mask & TAM_VM__RESERVED))
+	if ((flags & ~TAM_VM_DONT_SYNC) || pid < 0 ||
+	    (mask & TAM_VM__RESERVED))
 		return -EINVAL;
 	err = tam_check_size(usize, TAM_VM_STAT_SIZE_VER0);
 	if (err)
@@ -557,9 +566,10 @@ SYSCALL_DEFINE6(vm_stats, pid_t, pid, struct tam_vm_stat __user *, ubuf,
 		return -EINVAL;
 	/* Every field this kernel knows fits in TAM_VM_STAT_SIZE_VER0. */
 	mask &= TAM_VM_ALL;
+	exact = !(flags & TAM_VM_DONT_SYNC);
 	if (pid)
-		return tam_vm_stats_one(pid, ubuf, count, usize, mask);
-	return tam_vm_stats_all(ubuf, count, usize, mask);
+		return tam_vm_stats_one(pid, ubuf, count, usize, mask, exact);
+	return tam_vm_stats_all(ubuf, count, usize, mask, exact);
 }
 
 /*

@@ -210,7 +210,7 @@ static PyObject *vm_stat_new(const struct tam_vm_stat *st, unsigned int want)
 static size_t last_count = 256;
 
 PyDoc_STRVAR(vm_stats_doc,
-"vm_stats($module, /, pid=0, fields=None)\n--\n\n"
+"vm_stats($module, /, pid=0, fields=None, *, sync=True)\n--\n\n"
 "Reserved and committed memory of one process or of every process.\n\n"
 "vm_stats() or vm_stats(0): a list of vm_stat_result, one for every\n"
 "process with memory (no kernel threads) that the caller may see, in pid\n"
@@ -221,6 +221,10 @@ PyDoc_STRVAR(vm_stats_doc,
 "fields: None for every field, or an iterable of field names (pid and name\n"
 "are always filled); the others are None in the results, and the kernel\n"
 "skips their work (the OOM score is the costly one).\n\n"
+"sync: True (the default) for the figures exactly as /proc shows them;\n"
+"False (TAM_VM_DONT_SYNC) reads the RSS and swap counters as cached, at a\n"
+"cost that does not grow with the number of CPUs, for figures that may lag\n"
+"/proc's by up to a few pages per CPU.\n\n"
 "Raises ProcessLookupError (ESRCH) if pid does not exist or /proc hides it,\n"
 "PermissionError (EPERM) if /proc lists it but refuses its files,\n"
 "OSError(EINVAL) for a negative pid, ValueError for an unknown field.\n\n"
@@ -231,17 +235,20 @@ PyDoc_STRVAR(vm_stats_doc,
 
 static PyObject *py_vm_stats(PyObject *self, PyObject *args, PyObject *kw)
 {
-	static char *kwlist[] = { "pid", "fields", NULL };
+	static char *kwlist[] = { "pid", "fields", "sync", NULL };
 	PyObject *fields = Py_None, *list, *r;
 	struct tam_vm_stat *buf;
-	unsigned int mask;
+	unsigned int mask, flags;
+	int sync = 1;
 	size_t cap, i;
 	int pid = 0, err = 0;
 	long n;
 
 	(void)self;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|iO:vm_stats", kwlist, &pid, &fields))
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|iO$p:vm_stats", kwlist,
+					 &pid, &fields, &sync))
 		return NULL;
+	flags = sync ? 0 : TAM_VM_DONT_SYNC;
 	if (fields_mask(fields, &mask))
 		return NULL;
 	for (cap = pid ? 1 : last_count + 64;;) {
@@ -250,7 +257,7 @@ static PyObject *py_vm_stats(PyObject *self, PyObject *args, PyObject *kw)
 			return PyErr_NoMemory();
 		/* The /proc fallback reads files: let other threads run. */
 		Py_BEGIN_ALLOW_THREADS
-		n = tam_vm_stats_mask(pid, buf, cap, mask);
+		n = tam_vm_stats_flags(pid, buf, cap, mask, flags);
 		if (n < 0)
 			err = errno;
 		Py_END_ALLOW_THREADS

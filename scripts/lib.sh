@@ -267,6 +267,28 @@ version_in_range() {
 	[ "$(printf '%s\n' "$tree_min" "$1" "$tree_max" | sort -V | sed -n 2p)" = "$1" ]
 }
 
+# kcsan_split LOG OURS OTHER: the console LOG without its KCSAN reports,
+# on stdout.  Each report is a block between two rules of '=' whose first
+# line is "BUG: KCSAN: ...": a block that names tamalloc's code (the
+# syscalls and the helpers the patch adds, by function name anywhere in
+# its stacks) is appended whole to OURS, any other's first line to OTHER.
+# Lines outside reports pass through unchanged.
+kcsan_ours='tamalloc|tam_[a-z_]+|vm_stats|mem_stats|find_ge_pids|proc_pid_status_access|percpu_counter_sum_many|get_mm_counters_sum|oom_badness_pages'
+kcsan_split() {
+	awk -v ours="$kcsan_ours" -v o="$2" -v x="$3" '
+		function rule(l) { return index(l, "==================================================") > 0 }
+		function flush() {
+			if (blk ~ ours) print blk >o; else print head >x
+			blk = ""; inblk = 0
+		}
+		inblk { blk = blk "\n" $0; if (rule($0)) flush(); next }
+		/BUG: KCSAN:/ && pend != "" { inblk = 1; blk = pend "\n" $0; head = $0; pend = ""; next }
+		{ if (pend != "") print pend; pend = "" }
+		rule($0) { pend = $0; next }
+		{ print }
+		END { if (inblk) flush(); if (pend != "") print pend }' "$1"
+}
+
 # fmt_secs N: N seconds as M:SS.
 fmt_secs() {
 	printf '%d:%02d' $(($1 / 60)) $(($1 % 60))

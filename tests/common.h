@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -245,6 +246,98 @@ static inline void sysctl_restore(struct saved_sysctl *s)
 	if (s->path)
 		write_num(s->path, s->value);
 	s->path = NULL;
+}
+
+/*
+ * HOLD_STILL(TRIES, WAIT_US, HELD): evaluate HELD, an expression that takes
+ * its readings and says whether they agree (that the process list, or a
+ * figure, did not move while they were taken), until it is true, at most
+ * TRIES times and WAIT_US microseconds apart.  Its value is the number of
+ * tries that failed: TRIES if it never held.  That is the window in which
+ * a comparison with /proc is fair where other processes come and go (the
+ * Debian guest's services, the exits of an earlier test's children).
+ */
+#define HOLD_STILL(tries, wait_us, held) ({				\
+	int __hs_tries;							\
+									\
+	for (__hs_tries = 0; __hs_tries < (tries); __hs_tries++) {	\
+		if (held)						\
+			break;						\
+		usleep(wait_us);					\
+	}								\
+	__hs_tries;							\
+})
+
+/*
+ * A forked child the test talks to through two pipes: test_child_start()
+ * forks, and the child runs fn(arg, in, out), reading what the parent
+ * writes to c->to from in and writing to out what the parent reads from
+ * c->from, and exits 0 when fn returns.  It dies with the test
+ * (PR_SET_PDEATHSIG; a change of uid in fn clears that, set it again).
+ * 0, or -1 with nothing left behind.
+ */
+struct test_child {
+	pid_t pid;
+	int to, from;	/* the parent's ends */
+};
+
+static inline int test_child_start(struct test_child *c,
+				   void (*fn)(void *arg, int in, int out),
+				   void *arg)
+{
+	int down[2], up[2];
+
+	c->pid = -1;
+	if (pipe(down))
+		return -1;
+	if (pipe(up))
+		goto close_down;
+	c->pid = fork();
+	if (c->pid < 0)
+		goto close_up;
+	if (!c->pid) {
+		close(down[1]);
+		close(up[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+			_exit(1);
+		fn(arg, down[0], up[1]);
+		_exit(0);
+	}
+	close(down[0]);
+	close(up[1]);
+	c->to = down[1];
+	c->from = up[0];
+	return 0;
+close_up:
+	close(up[0]);
+	close(up[1]);
+close_down:
+	close(down[0]);
+	close(down[1]);
+	return -1;
+}
+
+/* Wait for one byte from the child (it is ready, or has done a step). */
+static inline int test_child_wait(struct test_child *c)
+{
+	char b;
+
+	return read(c->from, &b, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * Kill and reap the child and close the pipes.  Later children inherit the
+ * pipes of earlier ones, so EOF cannot be relied on to end a child.
+ */
+static inline void test_child_stop(struct test_child *c)
+{
+	if (c->pid <= 0)
+		return;
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	close(c->to);
+	close(c->from);
+	c->pid = -1;
 }
 
 /*

@@ -368,6 +368,48 @@ machine_options() {
 }
 check "vm-run refuses --secure-boot and --stop-at without --machine, --bios with --secure-boot" machine_options
 
+# --- vm-run --kcsan's report filter (scripts/lib.sh: kcsan_split), on a
+# console made of two real-shaped KCSAN reports: one in tamalloc's walk,
+# one in the scheduler.
+kcsan_console() {
+	local rule='=================================================================='
+	cat <<-EOF
+	[    1.0] tamvm: kcsan enabled
+	$rule
+	BUG: KCSAN: data-race in tam_read_mm / unmap_page_range
+	
+	read to 0xffff888003a1c1b8 of 8 bytes by task 61 on cpu 1:
+	 tam_read_mm+0x4c/0x1e0
+	 __do_sys_vm_stats+0x2f1/0x6a0
+	$rule
+	[    2.0] between the reports
+	$rule
+	BUG: KCSAN: data-race in update_curr / enqueue_entity
+	
+	write to 0xffff888007c2a0d0 of 8 bytes by task 12 on cpu 0:
+	 update_curr+0x81/0x300
+	$rule
+	[    3.0] tamvm: exit status 0
+	EOF
+}
+kcsan_filter() {	# WHICH: ours (the report in our code goes to OURS) or other
+	kcsan_console >"$tmp/kcsan.log"
+	rm -f "$tmp/kcsan.ours" "$tmp/kcsan.other"
+	kcsan_split "$tmp/kcsan.log" "$tmp/kcsan.ours" "$tmp/kcsan.other" >"$tmp/kcsan.clean"
+	case $1 in
+	ours)	grep -q 'BUG: KCSAN: data-race in tam_read_mm' "$tmp/kcsan.ours" &&
+		grep -q '__do_sys_vm_stats' "$tmp/kcsan.ours" &&
+		! grep -q update_curr "$tmp/kcsan.ours" ;;
+	other)	[ "$(cat "$tmp/kcsan.other")" = 'BUG: KCSAN: data-race in update_curr / enqueue_entity' ] ;;
+	clean)	! grep -qE 'KCSAN:|====|tam_read_mm|update_curr' "$tmp/kcsan.clean" &&
+		[ "$(grep -c tamvm "$tmp/kcsan.clean")" = 2 ] &&
+		grep -q 'between the reports' "$tmp/kcsan.clean" ;;
+	esac
+}
+check "kcsan: a report naming tamalloc's code is kept whole (it fails the run)" kcsan_filter ours
+check "kcsan: a report elsewhere is listed by its first line" kcsan_filter other
+check "kcsan: the console keeps every other line and no report" kcsan_filter clean
+
 vmrun_checks x86_64
 if [ -f "$build/initramfs-arm64.cpio" ] && (ARCH=arm64 kernel_paths min && [ -f "$kimage" ]); then
 	vmrun_checks arm64

@@ -11,6 +11,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "memfields.h"
 #include "procstat.h"
 #include "tamalloc.h"
 
@@ -74,31 +75,24 @@ int tamfree(void *ptr, size_t size)
 
 long tam_vm_stats(pid_t pid, struct tam_vm_stat *buf, size_t count)
 {
-#ifdef __NR_vm_stats
-	if (tam_kernel_support())
-		return syscall(__NR_vm_stats, pid, buf,
-			       count > UINT_MAX ? UINT_MAX : (unsigned int)count,
-			       (unsigned int)sizeof(*buf), TAM_VM_ALL, 0U);
-#endif
-	return tam_vm_stats_proc(pid, buf, count);
+	return tam_vm_stats_mask(pid, buf, count, TAM_VM_ALL);
 }
+
+#define TAM_FIELD_BIT(bit, field, key) bit |
+_Static_assert((TAM_VM_FIELDS(TAM_FIELD_BIT) TAM_VM_OOM_SCORE_ADJ) == TAM_VM_ALL,
+	       "memfields.h: TAM_VM_FIELDS lacks a field of TAM_VM_ALL");
+#undef TAM_FIELD_BIT
 
 /* What /proc gave of st, less the fields outside mask (zeroed, bit cleared). */
 static void keep_fields(struct tam_vm_stat *st, unsigned int mask)
 {
+#define TAM_U64_FIELD(bit, field, key) \
+		{ bit, offsetof(struct tam_vm_stat, field) },
 	static const struct {
 		unsigned int bit;
 		size_t off;
-	} u64s[] = {
-		{ TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
-		{ TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
-		{ TAM_VM_OOM_SCORE, offsetof(struct tam_vm_stat, oom_score) },
-		{ TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
-		{ TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
-		{ TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
-		{ TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
-		{ TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
-	};
+	} u64s[] = { TAM_VM_FIELDS(TAM_U64_FIELD) };
+#undef TAM_U64_FIELD
 	size_t i;
 
 	for (i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++)
@@ -109,12 +103,12 @@ static void keep_fields(struct tam_vm_stat *st, unsigned int mask)
 	st->mask &= mask;
 }
 
-long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
-		       unsigned int mask)
+long tam_vm_stats_flags(pid_t pid, struct tam_vm_stat *buf, size_t count,
+			unsigned int mask, unsigned int flags)
 {
 	long n, i;
 
-	if (mask & TAM_VM__RESERVED) {
+	if ((mask & TAM_VM__RESERVED) || (flags & ~TAM_VM_DONT_SYNC)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -122,12 +116,18 @@ long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
 	if (tam_kernel_support())
 		return syscall(__NR_vm_stats, pid, buf,
 			       count > UINT_MAX ? UINT_MAX : (unsigned int)count,
-			       (unsigned int)sizeof(*buf), mask, 0U);
+			       (unsigned int)sizeof(*buf), mask, flags);
 #endif
 	n = tam_vm_stats_proc(pid, buf, count);
 	for (i = 0; i < n && (size_t)i < count; i++)
 		keep_fields(&buf[i], mask);
 	return n;
+}
+
+long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
+		       unsigned int mask)
+{
+	return tam_vm_stats_flags(pid, buf, count, mask, 0);
 }
 
 int tam_mem_stats(struct tam_mem_stats *out)

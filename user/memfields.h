@@ -11,6 +11,11 @@
  * process walk), tamstat's name for it (summary rows, JSON "field",
  * tamalloc_system_NAME_bytes) and what it is (the Prometheus HELP text).
  * nr_processes is not a size and is left out.
+ *
+ * TAM_VM_FIELDS(F) calls F(bit, field, status) for each 64-bit figure of
+ * struct tam_vm_stat: its TAM_VM_* bit, its field and the
+ * /proc/PID/status key it equals in KiB (NULL: not a status line, the
+ * oom_score from /proc/PID/oom_score).  oom_score_adj, an int, is left out.
  */
 #ifndef TAM_MEMFIELDS_H
 #define TAM_MEMFIELDS_H
@@ -38,5 +43,15 @@
 	  "Total swap space (SwapTotal).")				\
 	F(swap_free_bytes, "SwapFree", "swap_free",			\
 	  "Unused swap space (SwapFree).")
+
+#define TAM_VM_FIELDS(F)						\
+	F(TAM_VM_SIZE, vm_size_bytes, "VmSize")				\
+	F(TAM_VM_RSS, rss_bytes, "VmRSS")				\
+	F(TAM_VM_OOM_SCORE, oom_score, NULL)				\
+	F(TAM_VM_RSS_ANON, rss_anon_bytes, "RssAnon")			\
+	F(TAM_VM_RSS_FILE, rss_file_bytes, "RssFile")			\
+	F(TAM_VM_RSS_SHMEM, rss_shmem_bytes, "RssShmem")		\
+	F(TAM_VM_SWAP, swap_bytes, "VmSwap")				\
+	F(TAM_VM_HWM, hwm_bytes, "VmHWM")
 
 #endif /* TAM_MEMFIELDS_H */

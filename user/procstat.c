@@ -57,22 +57,17 @@ static int64_t field_kb(const char *text, const char *key)
 static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 {
 	/* The status lines of the memory fields, as task_mem() prints them. */
+#define TAM_STATUS_LINE(bit, field, key) \
+		{ key, bit, offsetof(struct tam_vm_stat, field) },
 	static const struct {
 		const char *key;
 		unsigned int bit;
 		size_t off;
-	} lines[] = {
-		{ "VmSize", TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
-		{ "VmRSS", TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
-		{ "RssAnon", TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
-		{ "RssFile", TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
-		{ "RssShmem", TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
-		{ "VmSwap", TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
-		{ "VmHWM", TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
-	};
+	} all[] = { TAM_VM_FIELDS(TAM_STATUS_LINE) };
+#undef TAM_STATUS_LINE
 	char name[32], buf[4096];
-	int64_t tgid, kb[sizeof(lines) / sizeof(lines[0])];
-	int dirfd, ret = -1;
+	int64_t tgid, kb[sizeof(all) / sizeof(all[0])];
+	int dirfd, has_mm, ret = -1;
 	uint64_t bytes;
 	size_t i;
 	ssize_t n;
@@ -90,8 +85,10 @@ static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 		return proc_fill(procfd, (pid_t)tgid, st);
 	}
 	st->pid = pid;
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		kb[i] = field_kb(buf, lines[i].key);
+	/* Each status line, -1 if absent (no mm) or not a status line. */
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		kb[i] = all[i].key ? field_kb(buf, all[i].key) : -1;
+	has_mm = field_kb(buf, "VmSize") >= 0 && field_kb(buf, "VmRSS") >= 0;
 	n = read_at(dirfd, "comm", buf, sizeof(buf));
 	if (n < 0)
 		goto gone_close;
@@ -102,19 +99,19 @@ static int proc_fill(int procfd, pid_t pid, struct tam_vm_stat *st)
 		goto gone_close;
 	st->oom_score_adj = atoi(buf);
 	st->mask = TAM_VM_OOM_SCORE_ADJ | TAM_VM_OOM_SCORE;
-	if (kb[0] < 0 || kb[1] < 0) {
+	if (!has_mm) {
 		ret = 0;	/* no mm: OOM score 0, as vm_stats(2) reports */
 		goto out;
 	}
 	if (read_at(dirfd, "oom_score", buf, sizeof(buf)) < 0)
 		goto gone_close;
 	st->oom_score = strtoull(buf, NULL, 10);
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (kb[i] < 0)
 			continue;
 		bytes = (uint64_t)kb[i] * 1024;
-		memcpy((char *)st + lines[i].off, &bytes, sizeof(bytes));
-		st->mask |= lines[i].bit;
+		memcpy((char *)st + all[i].off, &bytes, sizeof(bytes));
+		st->mask |= all[i].bit;
 	}
 	ret = 1;
 out:

@@ -61,6 +61,15 @@ long tam_vm_stats(pid_t pid, struct tam_vm_stat *buf, size_t count);
 long tam_vm_stats_mask(pid_t pid, struct tam_vm_stat *buf, size_t count,
 		       unsigned int mask);
 
+/*
+ * The same with vm_stats(2)'s @flags: TAM_VM_DONT_SYNC reads the RSS and
+ * swap counters as cached, at a cost per process that does not grow with
+ * the number of CPUs (the /proc fallback reads what /proc shows whatever
+ * the flags).  EINVAL for any other bit.
+ */
+long tam_vm_stats_flags(pid_t pid, struct tam_vm_stat *buf, size_t count,
+			unsigned int mask, unsigned int flags);
+
 /* System totals.  0, or -1 with errno. */
 int tam_mem_stats(struct tam_mem_stats *out);
 

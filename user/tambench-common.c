@@ -39,8 +39,13 @@ uint64_t median(uint64_t *v, unsigned int n)
 
 const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 {
-	if (ns < 1000000)
+	/* Three significant digits at least: 2.41 ms, 24.1 ms, 241.3 ms. */
+	if (ns < 10000)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else if (ns < 1000000)
 		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < 10000000)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
 	else if (ns < 10000000000ULL)
 		snprintf(buf, len, "%.1f ms", ns / 1e6);
 	else

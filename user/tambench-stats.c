@@ -142,6 +142,15 @@ static int run_vm_stats_sizes(const struct probe *p)
 		       0U) < 0;
 }
 
+/* The same with TAM_VM_DONT_SYNC: the counters as cached. */
+static int run_vm_stats_sizes_nosync(const struct probe *p)
+{
+	(void)p;
+	return syscall(__NR_vm_stats, 0, vm_buf, (unsigned int)vm_cap,
+		       (unsigned int)sizeof(*vm_buf), TAM_VM_SIZE | TAM_VM_RSS,
+		       TAM_VM_DONT_SYNC) < 0;
+}
+
 static int run_vm_stats_proc(const struct probe *p)
 {
 	(void)p;
@@ -293,12 +302,14 @@ void bench_stats(const long *ns, unsigned int count)
 	static char *const ps_argv[] = { "ps", "-eo", "pid,vsz,rss", NULL };
 	const struct probe vm = { "vm_stats(0)", run_vm_stats, NULL };
 	const struct probe sizes = { "vm_stats(0) sizes", run_vm_stats_sizes, NULL };
+	const struct probe nosync = { "vm_stats(0) sizes, DONT_SYNC",
+				      run_vm_stats_sizes_nosync, NULL };
 	const struct probe walk = { "tam_vm_stats_proc(0)", run_vm_stats_proc, NULL };
 	const struct probe ps = { "ps -eo pid,vsz,rss", run_command, ps_argv };
 	const struct probe mem = { "mem_stats()", run_mem_stats, NULL };
 	const struct probe memproc = { "tam_mem_stats_proc()", run_mem_stats_proc, NULL };
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	uint64_t t[6][16];
+	uint64_t t[7][16];
 	unsigned int i;
 	long have = 0, max = 0, total[16];
 	char b[17][8][16];
@@ -341,6 +352,7 @@ void bench_stats(const long *ns, unsigned int count)
 		t[2][i] = measure(&ps, slow);
 		measure_pair(&mem, &memproc, slow, &t[3][i], &t[4][i]);
 		t[5][i] = use_syscalls ? measure(&sizes, slow) : 0;
+		t[6][i] = use_syscalls ? measure(&nosync, slow) : 0;
 		bench_tamstat(ns[i], slow);
 		if (have < ns[i]) {
 			count = i + 1;
@@ -364,17 +376,23 @@ void bench_stats(const long *ns, unsigned int count)
 		    "vm_stats(0)", "per process", "/proc walk",
 		    "ps -eo pid,vsz,rss", "walk/vm_stats", "ps/vm_stats" }, 8);
 	if (use_syscalls) {
-		printf("\n### vm_stats(0) without the OOM score: TAM_VM_SIZE | TAM_VM_RSS\n\n");
+		printf("\n### vm_stats(0) without the OOM score: TAM_VM_SIZE | TAM_VM_RSS,\n"
+		       "exact (as /proc) and with TAM_VM_DONT_SYNC (the counters as cached)\n\n");
 		for (i = 0; i < count; i++) {
 			snprintf(b[i + 1][0], sizeof(b[0][0]), "%ld", ns[i]);
 			fmt_ns(b[i + 1][1], sizeof(b[0][0]), t[5][i]);
 			fmt_ns(b[i + 1][2], sizeof(b[0][0]),
 			       t[5][i] / (total[i] > 0 ? total[i] : 1));
 			fmt_ratio(b[i + 1][3], sizeof(b[0][0]), t[1][i], t[5][i]);
+			fmt_ns(b[i + 1][4], sizeof(b[0][0]), t[6][i]);
+			fmt_ns(b[i + 1][5], sizeof(b[0][0]),
+			       t[6][i] / (total[i] > 0 ? total[i] : 1));
+			fmt_ratio(b[i + 1][6], sizeof(b[0][0]), t[1][i], t[6][i]);
 		}
 		print_table(b, count, (const char *const []){ "N",
 			    "vm_stats(0) sizes", "per process",
-			    "walk/vm_stats sizes" }, 4);
+			    "walk/vm_stats sizes", "DONT_SYNC",
+			    "per process ", "walk/DONT_SYNC" }, 7);
 	}
 	printf("\n### mem_stats(): system totals\n\n");
 	for (i = 0; i < count; i++) {

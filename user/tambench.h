@@ -27,7 +27,7 @@ uint64_t now_ns(void);
 /* The median of v[0..n), which it sorts; 0 for n 0. */
 uint64_t median(uint64_t *v, unsigned int n);
 
-/* "1.8 us", "12.3 ms": a duration. */
+/* "1.84 us", "12.3 ms": a duration, to three significant digits at least. */
 const char *fmt_ns(char *buf, size_t len, uint64_t ns);
 
 /* num/den as "12x" or "1.5x", "-" if either is 0. */

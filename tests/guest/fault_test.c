@@ -232,16 +232,14 @@ static void reference(struct __test_metadata *_metadata, struct listing *l)
 	l->buf = l->count ? malloc(bytes) : NULL;
 	l->ref = l->count ? malloc(bytes) : NULL;
 	ASSERT_TRUE(!l->count || (l->buf && l->ref));
-	for (tries = 0; tries < 20; tries++) {
+	tries = HOLD_STILL(20, 100000, ({
 		l->want = do_vm_stats(l);
 		ASSERT_GT(l->want, 0);
 		if (l->count)
 			memcpy(l->ref, l->buf, bytes);
-		if (do_vm_stats(l) == l->want &&
-		    (!l->count || !memcmp(l->ref, l->buf, bytes)))
-			break;
-		usleep(100000);
-	}
+		do_vm_stats(l) == l->want &&
+			(!l->count || !memcmp(l->ref, l->buf, bytes));
+	}));
 	ASSERT_LT(tries, 20) TH_LOG("the process list never held still");
 }
 
@@ -321,15 +319,13 @@ TEST(mem_stats_under_faults)
 	int tries;
 
 	setup_fault_injection(_metadata);
-	for (tries = 0; tries < 20; tries++) {
+	tries = HOLD_STILL(20, 100000, ({
 		ASSERT_EQ((long)sizeof(t.got), do_mem_stats(&t));
 		t.want = t.got;
 		ASSERT_EQ((long)sizeof(t.got), do_mem_stats(&t));
-		if (t.got.nr_processes == t.want.nr_processes &&
-		    t.got.vm_size_bytes == t.want.vm_size_bytes)
-			break;
-		usleep(100000);
-	}
+		t.got.nr_processes == t.want.nr_processes &&
+			t.got.vm_size_bytes == t.want.vm_size_bytes;
+	}));
 	ASSERT_LT(tries, 20) TH_LOG("the processes never held still");
 	fail_each(_metadata, "mem_stats()", do_mem_stats, &t, check_mem_stats, &errors);
 }

@@ -65,9 +65,15 @@ static size_t hog_size(void)
  * RSS grows page by page, then write one byte per page and report every
  * `step` bytes, waiting for the parent's sample before going on.
  */
+struct hog_args {
+	size_t size, step;
+};
+
 static void __attribute__((noreturn))
-hog(int report, int ack, size_t size, size_t step)
+hog(void *arg, int ack, int report)
 {
+	const size_t size = ((struct hog_args *)arg)->size;
+	const size_t step = ((struct hog_args *)arg)->step;
 	struct progress msg = { 0 };
 	unsigned char *p;
 	size_t off;
@@ -204,7 +210,8 @@ TEST_F_TIMEOUT(oom, child_beyond_ram_is_killed, 300)
 	/* About 16 samples up to the size of RAM, whole MiB. */
 	const size_t step = ((size_t)ram_kb * KiB / 16) & ~(MiB - 1);
 	struct sample samples[MAX_SAMPLES], *last = NULL;
-	int report[2], ack[2], status, i, nr = 0;
+	struct test_child c;
+	int status, i, nr = 0;
 	struct tam_mem_stats ms;
 	struct progress msg;
 	struct oom_kill k;
@@ -214,22 +221,13 @@ TEST_F_TIMEOUT(oom, child_beyond_ram_is_killed, 300)
 
 	if (size <= (unsigned long long)ram_kb * KiB)
 		SKIP(return, "more than RAM does not fit in the address space");
-	ASSERT_EQ(0, pipe(report));
-	ASSERT_EQ(0, pipe(ack));
 	TH_LOG("MemTotal %lld KiB, MemAvailable %lld KiB: the child tamallocs %zu MiB and writes it in %zu MiB steps",
 	       ram_kb, meminfo_kb("MemAvailable"), size / MiB, step / MiB);
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		close(report[0]);
-		close(ack[1]);
-		hog(report[1], ack[0], size, step);
-	}
-	close(report[1]);
-	close(ack[0]);
+	ASSERT_EQ(0, test_child_start(&c, hog, &(struct hog_args){ size, step }));
+	child = c.pid;
 
 	/* Lock step: each report is sampled before the child goes on. */
-	while (read(report[0], &msg, sizeof(msg)) == sizeof(msg)) {
+	while (read(c.from, &msg, sizeof(msg)) == sizeof(msg)) {
 		ASSERT_EQ(0, msg.err) TH_LOG("tamalloc(%zu) in the child: %s",
 					     size, strerror(msg.err));
 		ASSERT_LT(nr, MAX_SAMPLES);
@@ -241,11 +239,11 @@ TEST_F_TIMEOUT(oom, child_beyond_ram_is_killed, 300)
 		       (unsigned long long)last->score,
 		       (unsigned long long)last->rss / MiB, last->runner_up_pid,
 		       last->runner_up_comm, (unsigned long long)last->runner_up);
-		if (write(ack[1], "k", 1) != 1)
+		if (write(c.to, "k", 1) != 1)
 			break;
 	}
-	close(report[0]);
-	close(ack[1]);
+	close(c.from);
+	close(c.to);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
 	ASSERT_EQ(SIGKILL, WTERMSIG(status));

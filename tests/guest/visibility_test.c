@@ -35,36 +35,40 @@
 #define GROUP	1500
 #define MAXPIDS	32768
 
+static void sleeper(void *arg, int in, int out)
+{
+	char c = 0;
+
+	(void)in;
+	if (*(bool *)arg &&
+	    (setresgid(GID, GID, GID) || setresuid(UID, UID, UID)))
+		_exit(1);
+	/* Set after the uid change, which clears both. */
+	if (prctl(PR_SET_DUMPABLE, 1) ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) || write(out, &c, 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
 /*
  * Root's sleeping child, or one of uid 1000 (dumpable, as after exec),
  * returned once it is ready; -1 on failure.
  */
 static pid_t spawn(bool as_user)
 {
-	int fds[2];
-	char c = 0;
+	struct test_child c;
 	pid_t pid;
 
-	if (pipe(fds))
+	if (test_child_start(&c, sleeper, &as_user))
 		return -1;
-	pid = fork();
-	if (!pid) {
-		if (as_user &&
-		    (setresgid(GID, GID, GID) || setresuid(UID, UID, UID)))
-			_exit(1);
-		/* Set after the uid change, which clears both. */
-		if (prctl(PR_SET_DUMPABLE, 1) ||
-		    prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds[1], &c, 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
+	if (test_child_wait(&c)) {
+		test_child_stop(&c);
+		return -1;
 	}
-	close(fds[1]);
-	if (pid > 0 && read(fds[0], &c, 1) != 1) {
-		kill(pid, SIGKILL);
-		pid = -1;
-	}
-	close(fds[0]);
+	pid = c.pid;
+	close(c.to);
+	close(c.from);
 	return pid;
 }
 
@@ -281,7 +285,7 @@ TEST_F(view, every_process_as_proc)
 	 * are compared with vm_stats(0) only once it gives the same list
 	 * before and after them.
 	 */
-	for (tries = 0; tries < 100; tries++) {
+	tries = HOLD_STILL(100, 10000, ({
 		n = vm_stats_pids(self->got, MAXPIDS);
 		ASSERT_GT(n, 0);
 		ASSERT_LE(n, MAXPIDS);
@@ -290,10 +294,8 @@ TEST_F(view, every_process_as_proc)
 		m = variant->options && !variant->landlock ?
 		    readable_pids(self->want, MAXPIDS) : 0;
 		again = vm_stats_pids(self->again, MAXPIDS);
-		if (again == n && !memcmp(self->again, self->got, n * sizeof(pid_t)))
-			break;
-		usleep(10000);
-	}
+		again == n && !memcmp(self->again, self->got, n * sizeof(pid_t));
+	}));
 	ASSERT_LT(tries, 100) TH_LOG("the process list never held still");
 	EXPECT_EQ(n, (long)ms.nr_processes);
 	EXPECT_TRUE(has_pid(self->got, n, getpid()));

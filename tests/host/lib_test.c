@@ -13,6 +13,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
+#include "memfields.h"
 #include "json.h"
 #include "util.h"
 
@@ -244,20 +245,16 @@ static int write_text(const char *path, const char *s)
  */
 TEST(vm_stats_mask_keeps_asked_fields)
 {
+#define TAM_U64_FIELD(bit, field, key) \
+		{ bit, offsetof(struct tam_vm_stat, field) },
 	static const struct {
 		unsigned int bit;
 		size_t off;	/* a __u64 field, or oom_score_adj */
 	} f[] = {
-		{ TAM_VM_SIZE, offsetof(struct tam_vm_stat, vm_size_bytes) },
-		{ TAM_VM_RSS, offsetof(struct tam_vm_stat, rss_bytes) },
-		{ TAM_VM_OOM_SCORE, offsetof(struct tam_vm_stat, oom_score) },
+		TAM_VM_FIELDS(TAM_U64_FIELD)
 		{ TAM_VM_OOM_SCORE_ADJ, offsetof(struct tam_vm_stat, oom_score_adj) },
-		{ TAM_VM_RSS_ANON, offsetof(struct tam_vm_stat, rss_anon_bytes) },
-		{ TAM_VM_RSS_FILE, offsetof(struct tam_vm_stat, rss_file_bytes) },
-		{ TAM_VM_RSS_SHMEM, offsetof(struct tam_vm_stat, rss_shmem_bytes) },
-		{ TAM_VM_SWAP, offsetof(struct tam_vm_stat, swap_bytes) },
-		{ TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes) },
 	};
+#undef TAM_U64_FIELD
 	struct tam_vm_stat st, full, *all;
 	size_t i, j;
 	long n;
@@ -305,6 +302,33 @@ TEST(vm_stats_mask_keeps_asked_fields)
 	EXPECT_EQ(EINVAL, errno);
 	/* Lowering it again needs CAP_SYS_RESOURCE: as root only. */
 	write_text("/proc/self/oom_score_adj", "0");
+}
+
+/*
+ * tam_vm_stats_flags(): TAM_VM_DONT_SYNC is taken (through /proc, which
+ * reads what it reads, the same figures as without it), any other flag
+ * refused before anything is read.
+ */
+TEST(vm_stats_flags)
+{
+	struct tam_vm_stat a, b;
+	unsigned int i;
+
+	ASSERT_EQ(1, tam_vm_stats_flags(getpid(), &a, 1, TAM_VM_SIZE, TAM_VM_DONT_SYNC));
+	ASSERT_EQ(1, tam_vm_stats_flags(getpid(), &b, 1, TAM_VM_SIZE, 0));
+	EXPECT_EQ(TAM_VM_SIZE, a.mask);
+	EXPECT_EQ(b.vm_size_bytes, a.vm_size_bytes);
+	EXPECT_GT(tam_vm_stats_flags(0, NULL, 0, 0, TAM_VM_DONT_SYNC), 0);
+	for (i = 0; i < 32; i++) {
+		if (1u << i == TAM_VM_DONT_SYNC)
+			continue;
+		errno = 0;
+		memset(&a, 0xa5, sizeof(a));
+		EXPECT_EQ(-1, tam_vm_stats_flags(getpid(), &a, 1, TAM_VM_ALL,
+						 TAM_VM_DONT_SYNC | 1u << i));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("flag bit %u", i);
+		EXPECT_EQ(0xa5a5a5a5U, a.mask) TH_LOG("written before refusing");
+	}
 }
 
 TEST(vm_stats_all_truncates_and_counts)

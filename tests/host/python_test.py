@@ -282,6 +282,23 @@ def raises(exc, fn, *args, **kw):
     return False, "no exception"
 
 
+@test("vm_stats(sync=False): the same processes and sizes, RSS within the counters' batch per CPU")
+def _():
+    a = tamalloc.vm_stats(quiet.pid, sync=False)
+    b = tamalloc.vm_stats(quiet.pid)
+    cpus = os.cpu_count()
+    # Three counters, each short by less than max(32, 2 * CPUs) pages per CPU.
+    bound = 3 * cpus * max(32, 2 * cpus) * 4096
+    pids = [p.pid for p in tamalloc.vm_stats(fields=(), sync=False)]
+    return a.pid == b.pid and a.vms == b.vms and a.mask == b.mask and \
+        abs(a.rss - b.rss) < bound and quiet.pid in pids, f"{a} / {b}"
+
+
+@test("vm_stats(sync=...) is keyword-only")
+def _():
+    return raises(TypeError, tamalloc.vm_stats, 0, None, False)
+
+
 gone = subprocess.Popen(["true"])
 gone.wait()
 ok, note = raises(ProcessLookupError, tamalloc.vm_stats, gone.pid)

@@ -88,7 +88,16 @@
 #define TAM_VM_ALL		0x000001ffU /* every field this header knows */
 #define TAM_VM__RESERVED	0x80000000U /* refused: EINVAL */
 
-/* vm_stats(2) flags: none defined yet, flags must be 0. */
+/*
+ * vm_stats(2) @flags; any other bit is refused (EINVAL).
+ * TAM_VM_DONT_SYNC, after statx(2)'s AT_STATX_DONT_SYNC: the RSS and swap
+ * figures (and, where oom_badness() sums them exactly, the OOM score) from
+ * each counter's cached total instead of its exact sum over the CPUs, which
+ * /proc/PID/status takes on kernels since 6.16 (and 6.12.39): a cost per
+ * process that does not grow with the number of CPUs, for figures that may
+ * lag /proc's by up to the counter's batch in pages per online CPU.
+ */
+#define TAM_VM_DONT_SYNC	0x00000001U
 
 /*
  * One process, as /proc/PID/status and /proc/PID/oom_score show it.  pid
