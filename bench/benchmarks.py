@@ -177,7 +177,7 @@ def summary(runs):
              'From each run\'s statistics tables below: the median time of one call '
              'divided by the processes it counted, in ns (under `icount`, guest '
              'instructions), so it carries the rounding of the time tambench prints '
-             '(one decimal: two to four significant digits). The ratios are the /proc side '
+             '(three significant digits at least). The ratios are the /proc side '
              'over the syscall.', '',
              '| kernel | arch | vCPUs | clock | N | processes | vm_stats(0) | /proc walk | walk / vm_stats | '
              'mem_stats() | meminfo+walk | meminfo+walk / mem_stats |',
