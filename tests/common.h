@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,19 @@
 #include <unistd.h>
 #include <linux/audit.h>
 
-#include "tamalloc.h"
+#include <linux/tamalloc.h>
+
+/*
+ * The numbers, where the C library's headers predate the calls (the kernel's
+ * own headers, as kselftest builds with, have them); see
+ * include/uapi/linux/tamalloc.h.  Only the raw calls: the tests that use
+ * libtamalloc include its "tamalloc.h" themselves.
+ */
+#ifndef __NR_tamalloc
+#define __NR_tamalloc	1000
+#define __NR_vm_stats	1001
+#define __NR_mem_stats	1002
+#endif
 
 /*
  * A 64-bit task's address space: mappings without a hint end below

@@ -421,17 +421,4 @@ TEST(munmap_releases_everything)
 	EXPECT_EQ(rss0, self_kb("RssAnon"));
 }
 
-TEST(library_uses_the_syscall)
-{
-	void *p;
-
-	ASSERT_EQ(1, tam_kernel_support());
-	p = tamalloc(PAGE);
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, tamfree(p, PAGE));
-	errno = 0;
-	EXPECT_EQ(NULL, tamalloc(0));
-	EXPECT_EQ(EINVAL, errno);
-}
-
 TEST_HARNESS_MAIN

@@ -13,6 +13,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
+#include "tamalloc.h"
 #include "json.h"
 #include "util.h"
 
