@@ -390,9 +390,10 @@ fail:
  * Assert that ptr is a fresh tamalloc region of size bytes; *before holds
  * the figures read just before the call (after prefault_stack(), with THP
  * disabled).  size must be at least 8 * RSS_SLACK_KB (4 MiB), so that the
- * slack cannot hide the region.  The region is page-aligned; VmSize grown by the rounded size at once; nothing of it
- * resident (RssAnon as before, VmRSS within RSS_SLACK_KB); every byte reads
- * 0 and reading makes nothing resident.  Then one byte in every page is
+ * slack cannot hide the region.  The region is page-aligned; VmSize grown
+ * by the rounded size at once; nothing of it resident (RssAnon as before,
+ * VmRSS within RSS_SLACK_KB); every byte reads 0 and reading makes nothing
+ * resident.  Then one byte in every page is
  * written, an eighth of the region at a time: RssAnon grows by exactly
  * 4 KiB a page and VmRSS by as much (within the slack), VmSize does not
  * move, and the bytes read back.  The region stays mapped.

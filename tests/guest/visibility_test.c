@@ -82,7 +82,8 @@ static int drop_privileges(bool ptrace_cap)
 	if (setresuid(UID, UID, UID))
 		return -1;
 	if (ptrace_cap) {
-		d[0].effective = d[0].permitted = 1u << CAP_SYS_PTRACE;
+		d[0].effective = 1u << CAP_SYS_PTRACE;
+		d[0].permitted = d[0].effective;
 		if (syscall(SYS_capset, &h, d))
 			return -1;
 	}
@@ -182,10 +183,17 @@ FIXTURE_VARIANT_ADD(view, ptraceable) { "hidepid=ptraceable", false, false, ESRC
 FIXTURE_VARIANT_ADD(view, noaccess_gid) { "hidepid=noaccess,gid=1500", true, false, 0, false, 0 };
 FIXTURE_VARIANT_ADD(view, invisible_gid) { "hidepid=invisible,gid=1500", true, false, 0, false, 0 };
 /* hidepid=ptraceable checks ptrace access first: gid= does not help. */
-FIXTURE_VARIANT_ADD(view, ptraceable_gid) { "hidepid=ptraceable,gid=1500", true, false, ESRCH, false, 0 };
-FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) { "hidepid=invisible", false, true, 0, false, 0 };
+FIXTURE_VARIANT_ADD(view, ptraceable_gid) {
+	"hidepid=ptraceable,gid=1500", true, false, ESRCH, false, 0
+};
+
+FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) {
+	"hidepid=invisible", false, true, 0, false, 0
+};
+
 /* No /proc at all: the strictest rule. */
 FIXTURE_VARIANT_ADD(view, no_proc) { NULL, false, false, ESRCH, false, 0 };
+
 /*
  * Landlock: with hidepid=off every process, though /proc refuses the
  * caller every file; with hidepid=invisible only the caller's own domain
@@ -195,6 +203,7 @@ FIXTURE_VARIANT_ADD(view, landlock_hidepid_off) {
 	.options = "hidepid=off", .landlock = true,
 	.root_errno = 0, .user_errno = 0,
 };
+
 FIXTURE_VARIANT_ADD(view, landlock_invisible) {
 	.options = "hidepid=invisible", .landlock = true,
 	.root_errno = ESRCH, .user_errno = ESRCH,
@@ -202,6 +211,8 @@ FIXTURE_VARIANT_ADD(view, landlock_invisible) {
 
 FIXTURE_SETUP(view)
 {
+	int ret;
+
 	SKIP_UNLESS_ROOT("mounts /proc, changes user");
 	self->got = calloc(MAXPIDS, sizeof(pid_t));
 	self->want = calloc(MAXPIDS, sizeof(pid_t));
@@ -216,11 +227,11 @@ FIXTURE_SETUP(view)
 	/* A private /proc, as systemd's ProtectProc= gives a service. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	if (variant->options) {
-		ASSERT_EQ(0, mount("proc", "/proc", "proc", 0, variant->options));
-	} else {
-		ASSERT_EQ(0, umount2("/proc", MNT_DETACH));
-	}
+	if (variant->options)
+		ret = mount("proc", "/proc", "proc", 0, variant->options);
+	else
+		ret = umount2("/proc", MNT_DETACH);
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, drop_privileges(variant->ptrace_cap));
 	ASSERT_EQ(UID, geteuid());
 	if (variant->landlock) {
@@ -249,7 +260,7 @@ TEST_F(view, single_pids_as_proc)
 	EXPECT_EQ(variant->user_errno, vm_stats_errno(self->user_child));
 	if (variant->landlock) {
 		/* /proc refuses every file, where it shows the pid at all. */
-		for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(pids); i++) {
 			int err = proc_status_errno(pids[i]);
 
 			EXPECT_TRUE(err == EACCES || err == ESRCH)
@@ -259,7 +270,7 @@ TEST_F(view, single_pids_as_proc)
 	}
 	if (!variant->options)
 		return;
-	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pids); i++) {
 		pid_t pid = pids[i];
 
 		EXPECT_EQ(proc_status_errno(pid), vm_stats_errno(pid))
