@@ -37,18 +37,30 @@
 
 /*
  * Root's sleeping child, or one of uid 1000 (dumpable, as after exec),
- * returned once it is ready; -1 on failure.
+ * returned once it is ready; -1 on failure.  It lives as long as the test
+ * process: it waits for the end of a pipe whose write end only the test
+ * process (and its later children) hold.  Not PR_SET_PDEATHSIG alone: the
+ * test process drops to uid 1000, and the signal of a parent's death is
+ * sent with the dying parent's credentials, which may not signal root's
+ * child; the child would outlive the test and hold its output open (the
+ * kernel's run_kselftest.sh reads it through a pipe, and waited forever).
  */
 static pid_t spawn(bool as_user)
 {
-	int fds[2];
+	int fds[2], life[2];
 	char c = 0;
 	pid_t pid;
 
 	if (pipe(fds))
 		return -1;
+	if (pipe(life)) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	pid = fork();
 	if (!pid) {
+		close(life[1]);
 		if (as_user &&
 		    (setresgid(GID, GID, GID) || setresuid(UID, UID, UID)))
 			_exit(1);
@@ -56,9 +68,12 @@ static pid_t spawn(bool as_user)
 		if (prctl(PR_SET_DUMPABLE, 1) ||
 		    prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds[1], &c, 1) != 1)
 			_exit(1);
-		for (;;)
-			pause();
+		while (read(life[0], &c, 1) > 0)
+			;
+		_exit(0);
 	}
+	/* The write end stays open until the test process exits. */
+	close(life[0]);
 	close(fds[1]);
 	if (pid > 0 && read(fds[0], &c, 1) != 1) {
 		kill(pid, SIGKILL);
