@@ -14,6 +14,8 @@
 #                 Debian guest (bench-python); recorded with their
 #                 environment in docs/benchmarks.md, with its plots
 #   make patch    the overlay as one patch against the tree (KVER=/KSRC=)
+#   make series   the same as a git format-patch series with a cover letter
+#                 (build/series-VERSION; KVER=/KSRC=)
 #   make plot     tamdemo --compare drawn into docs/compare.png (gnuplot)
 #
 # KVER=6.1|6.12|7.3 picks one of Debian's trees (default 6.12; make test
@@ -239,6 +241,18 @@ test-guest: images
 patch: deps
 	@scripts/mkpatch --file
 
+# The overlay as a kernel patch series (scripts/series): cover letter and
+# one patch per logical step, from pkg/series/steps, in
+# build/series-VERSION for git am or git send-email.
+series: deps
+	@scripts/series
+
+# The series checked as tests/run's series suite checks it: git am on each
+# tree, checkpatch per patch, kernel-doc, a build after each patch on the
+# default tree and the selftests through run_kselftest.sh in the guest.
+test-series: images-x86_64
+	@tests/run series
+
 # Static analysis only (also part of make test).
 check: kernel-x86_64 kernels-matrix
 	@scripts/check
@@ -298,6 +312,6 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all install uninstall deb-tools check patch deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
+.PHONY: all install uninstall deb-tools check patch series test-series deps smartcols selftests kernels-matrix test-guest kernel kernel-debug host host-san guest images images-debug run shell test bench stress-scale plot clean distclean
 .PHONY: deb deb-machine deb-machine-arm64 deb-config image-debian image-machine image-machine-arm64 test-distro test-machine test-full bench-python bench-docs
 .PHONY: kernels-debug-matrix kernel-kcsan kernel-x86_64 kernel-arm64 kernels-arm64 smartcols-arm64 guest-arm64 initramfs-arm64 images-x86_64 images-arm64

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,19 @@
 #include <unistd.h>
 #include <linux/audit.h>
 
-#include "tamalloc.h"
+#include <linux/tamalloc.h>
+
+/*
+ * The numbers, where the C library's headers predate the calls (the kernel's
+ * own headers, as kselftest builds with, have them); see
+ * include/uapi/linux/tamalloc.h.  Only the raw calls: the tests that use
+ * libtamalloc include its "tamalloc.h" themselves.
+ */
+#ifndef __NR_tamalloc
+#define __NR_tamalloc	1000
+#define __NR_vm_stats	1001
+#define __NR_mem_stats	1002
+#endif
 
 /*
  * A 64-bit task's address space: mappings without a hint end below
@@ -470,9 +483,10 @@ fail:
  * Assert that ptr is a fresh tamalloc region of size bytes; *before holds
  * the figures read just before the call (after prefault_stack(), with THP
  * disabled).  size must be at least 8 * RSS_SLACK_KB (4 MiB), so that the
- * slack cannot hide the region.  The region is page-aligned; VmSize grown by the rounded size at once; nothing of it
- * resident (RssAnon as before, VmRSS within RSS_SLACK_KB); every byte reads
- * 0 and reading makes nothing resident.  Then one byte in every page is
+ * slack cannot hide the region.  The region is page-aligned; VmSize grown
+ * by the rounded size at once; nothing of it resident (RssAnon as before,
+ * VmRSS within RSS_SLACK_KB); every byte reads 0 and reading makes nothing
+ * resident.  Then one byte in every page is
  * written, an eighth of the region at a time: RssAnon grows by exactly
  * 4 KiB a page and VmRSS by as much (within the slack), VmSize does not
  * move, and the bytes read back.  The region stays mapped.

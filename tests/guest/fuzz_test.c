@@ -69,10 +69,12 @@ enum {
 	OUT_OK, OUT_EINVAL, OUT_ENOMEM, OUT_ESRCH, OUT_EFAULT, OUT_E2BIG, OUT_EAGAIN,
 	OUT_EINTR, OUT_OTHER, NR_OUT
 };
+
 static const char *const r_names[NR_OUT] = {
 	"ok", "EINVAL", "ENOMEM", "ESRCH", "EFAULT", "E2BIG", "EAGAIN",
 	"EINTR", "other"
 };
+
 #define M(r)	(1u << (r))
 
 /* What a pid argument is. */

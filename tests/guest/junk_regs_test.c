@@ -21,7 +21,7 @@
 #include "common.h"
 
 #if ULONG_MAX > 0xffffffffUL
-#define REP(x)	((x) | (x) << 32)	/* the 32-bit pattern in both halves */
+#define REP(x)	((x) * 0x100000001UL)	/* the 32-bit pattern in both halves */
 #else
 #define REP(x)	(x)
 #endif
@@ -31,15 +31,18 @@ struct raw_call {
 	unsigned long nr;
 	unsigned long arg[6];
 };
+
 _Static_assert(sizeof(struct raw_call) == 7 * sizeof(long), "raw_call layout");
 
 /* Two sets of junk for argument registers 2 to 6. */
 static const unsigned long junk_a[5] = {
 	REP(0xdeadbeefUL), ~0UL, 1, REP(0x0badf00dUL), REP(0x80000000UL),
 };
+
 static const unsigned long junk_b[5] = {
 	1, REP(0xcafef00dUL), REP(0x12345678UL), ~0UL, 0x7f,
 };
+
 static const unsigned long no_junk[5];
 
 /*
@@ -133,8 +136,8 @@ static void lazy_with_junk(struct __test_metadata *_metadata, size_t size,
 	prefault_stack();
 	read_vm_rss(&before);
 	ret = raw_tamalloc(size, junk);
-	ASSERT_EQ(0, raw_error(ret)) TH_LOG("raw tamalloc(%zu): %s", size,
-					  strerror((int)-ret));
+	ASSERT_EQ(0, raw_error(ret))
+		TH_LOG("raw tamalloc(%zu): %s", size, strerror((int)-ret));
 	assert_lazy_region(_metadata, (void *)ret, size, &before);
 	ASSERT_EQ(0, munmap((void *)ret, size));
 	EXPECT_EQ(before.vm_size, self_kb("VmSize")) TH_LOG("after munmap");
@@ -182,7 +185,7 @@ TEST(size_decides_the_error)
 	static const unsigned long *const sets[] = { junk_a, junk_b, no_junk };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
 		EXPECT_EQ(-EINVAL, raw_tamalloc(0, sets[i])) TH_LOG("size 0, set %u", i);
 		EXPECT_EQ(-ENOMEM, raw_tamalloc(SIZE_MAX, sets[i]))
 			TH_LOG("size SIZE_MAX, set %u", i);

@@ -221,8 +221,9 @@ TEST_F_TIMEOUT(oom, child_beyond_ram_is_killed, 300)
 
 	if (size <= (unsigned long long)ram_kb * KiB)
 		SKIP(return, "more than RAM does not fit in the address space");
-	TH_LOG("MemTotal %lld KiB, MemAvailable %lld KiB: the child tamallocs %zu MiB and writes it in %zu MiB steps",
-	       ram_kb, meminfo_kb("MemAvailable"), size / MiB, step / MiB);
+	TH_LOG("MemTotal %lld KiB, MemAvailable %lld KiB", ram_kb, meminfo_kb("MemAvailable"));
+	TH_LOG("the child tamallocs %zu MiB and writes it in %zu MiB steps",
+	       size / MiB, step / MiB);
 	ASSERT_EQ(0, test_child_start(&c, hog, &(struct hog_args){ size, step }));
 	child = c.pid;
 
@@ -265,14 +266,14 @@ TEST_F_TIMEOUT(oom, child_beyond_ram_is_killed, 300)
 	EXPECT_GT(last->rss, (uint64_t)ram_kb * KiB / 2);
 
 	read_oom_kill(self->kmsg, &k);
-	TH_LOG("last sample before the kill: oom_score %llu at RSS %llu MiB; the next highest was %llu (pid %d %s)",
-	       (unsigned long long)last->score,
-	       (unsigned long long)last->rss / MiB,
-	       (unsigned long long)last->runner_up, last->runner_up_pid,
-	       last->runner_up_comm);
-	TH_LOG("kernel log: %d oom-killer invocation(s) (first by %s), %d kill(s); victim %d (%s) total-vm %llu KiB, anon-rss %llu KiB",
-	       k.invocations, k.invoker, k.kills, k.victim, k.comm,
-	       k.total_vm_kb, k.anon_rss_kb);
+	TH_LOG("last sample before the kill: oom_score %llu at RSS %llu MiB",
+	       (unsigned long long)last->score, (unsigned long long)last->rss / MiB);
+	TH_LOG("the next highest was %llu (pid %d %s)", (unsigned long long)last->runner_up,
+	       last->runner_up_pid, last->runner_up_comm);
+	TH_LOG("kernel log: %d oom-killer invocation(s) (first by %s), %d kill(s)",
+	       k.invocations, k.invoker, k.kills);
+	TH_LOG("victim %d (%s) total-vm %llu KiB, anon-rss %llu KiB",
+	       k.victim, k.comm, k.total_vm_kb, k.anon_rss_kb);
 	EXPECT_GE(k.invocations, 1);
 	EXPECT_EQ(1, k.kills) TH_LOG("one victim only");
 	EXPECT_EQ(child, k.victim);
@@ -325,8 +326,9 @@ TEST_F(oom, charged_mmap_fails_up_front)
 	errno = 0;
 	EXPECT_EQ(-1, sys_tamalloc(size));
 	EXPECT_EQ(ENOMEM, errno);
-	TH_LOG("mode 2, CommitLimit %lld KiB, Committed_AS %lld KiB: mmap and tamalloc of %zu MiB fail with ENOMEM",
-	       limit_kb, meminfo_kb("Committed_AS"), size / MiB);
+	TH_LOG("mode 2, CommitLimit %lld KiB, Committed_AS %lld KiB", limit_kb,
+	       meminfo_kb("Committed_AS"));
+	TH_LOG("mmap and tamalloc of %zu MiB fail with ENOMEM", size / MiB);
 }
 
 TEST_HARNESS_MAIN

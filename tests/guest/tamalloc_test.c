@@ -19,7 +19,7 @@ TEST(returns_zeroed_memory)
 	static const size_t sizes[] = { 1, 4095, 4096, 4097, 3 * MiB + 1 };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		long addr = sys_tamalloc(sizes[i]);
 
 		ASSERT_NE(-1L, addr) TH_LOG("size %zu: %s", sizes[i], strerror(errno));
@@ -42,7 +42,7 @@ TEST(vmsize_grows_by_rounded_size)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		long long before = self_kb("VmSize"), after;
 		long addr = sys_tamalloc(sizes[i]);
 
@@ -155,8 +155,8 @@ TEST_F(thp, grows_in_at_most_2m_steps)
 		ASSERT_LE(now, (long long)(i + 1) * 2048);
 	}
 	huge = meminfo_kb("AnonHugePages");
-	TH_LOG("%lld KiB resident (AnonHugePages %lld KiB) after writing one byte in each of %lu 2 MiB blocks",
-	       now, huge, i);
+	TH_LOG("%lld KiB resident (AnonHugePages %lld KiB)", now, huge);
+	TH_LOG("after writing one byte in each of %lu 2 MiB blocks", i);
 	munmap(p, size);
 }
 
@@ -217,8 +217,8 @@ TEST_F(overcommit, larger_than_ram_succeeds)
 	size_t size = (size_t)ram * KiB * (sizeof(size) == 8 ? 8 : 2);
 	long addr = sys_tamalloc(size);
 
-	ASSERT_NE(-1L, addr) TH_LOG("%zu bytes with %lld KiB RAM: %s", size, ram,
-				  strerror(errno));
+	ASSERT_NE(-1L, addr)
+		TH_LOG("%zu bytes with %lld KiB RAM: %s", size, ram, strerror(errno));
 	munmap((void *)addr, size);
 }
 
@@ -280,7 +280,7 @@ TEST(second_argument_is_not_read)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(junk); i++) {
 		long addr = syscall(__NR_tamalloc, PAGE, junk[i]);
 
 		ASSERT_NE(-1L, addr) TH_LOG("second argument %#lx: %s", junk[i],
@@ -309,7 +309,7 @@ TEST(too_large_is_enomem)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, sys_tamalloc(sizes[i]));
 		EXPECT_EQ(ENOMEM, errno) TH_LOG("size %#zx", sizes[i]);
@@ -324,7 +324,8 @@ static void rlimit_test(struct __test_metadata *_metadata, int resource,
 	long addr;
 
 	ASSERT_GE(used, 0);
-	rl.rlim_cur = rl.rlim_max = (used * KiB) + 16 * MiB;
+	rl.rlim_cur = (used * KiB) + 16 * MiB;
+	rl.rlim_max = rl.rlim_cur;
 	ASSERT_EQ(0, setrlimit(resource, &rl));
 	addr = sys_tamalloc(8 * MiB);
 	ASSERT_NE(-1L, addr) TH_LOG("within the limit: %s", strerror(errno));
@@ -419,19 +420,6 @@ TEST(munmap_releases_everything)
 	ASSERT_EQ(0, munmap(p, size));
 	EXPECT_EQ(vm0, self_kb("VmSize"));
 	EXPECT_EQ(rss0, self_kb("RssAnon"));
-}
-
-TEST(library_uses_the_syscall)
-{
-	void *p;
-
-	ASSERT_EQ(1, tam_kernel_support());
-	p = tamalloc(PAGE);
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, tamfree(p, PAGE));
-	errno = 0;
-	EXPECT_EQ(NULL, tamalloc(0));
-	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_HARNESS_MAIN

@@ -35,11 +35,19 @@
 #define GROUP	1500
 #define MAXPIDS	32768
 
+/*
+ * The child of spawn(): it lives as long as the test process, waiting for
+ * the end of its command pipe, whose write end only the test process (and
+ * its later children) hold.  Not PR_SET_PDEATHSIG alone: the test process
+ * drops to uid 1000, and the signal of a parent's death is sent with the
+ * dying parent's credentials, which may not signal root's child; the child
+ * would outlive the test and hold its output open (the kernel's
+ * run_kselftest.sh reads it through a pipe, and waited forever).
+ */
 static void sleeper(void *arg, int in, int out)
 {
 	char c = 0;
 
-	(void)in;
 	if (*(bool *)arg &&
 	    (setresgid(GID, GID, GID) || setresuid(UID, UID, UID)))
 		_exit(1);
@@ -47,8 +55,9 @@ static void sleeper(void *arg, int in, int out)
 	if (prctl(PR_SET_DUMPABLE, 1) ||
 	    prctl(PR_SET_PDEATHSIG, SIGKILL) || write(out, &c, 1) != 1)
 		_exit(1);
-	for (;;)
-		pause();
+	while (read(in, &c, 1) > 0)
+		;
+	_exit(0);
 }
 
 /*
@@ -58,7 +67,6 @@ static void sleeper(void *arg, int in, int out)
 static pid_t spawn(bool as_user)
 {
 	struct test_child c;
-	pid_t pid;
 
 	if (test_child_start(&c, sleeper, &as_user))
 		return -1;
@@ -66,10 +74,9 @@ static pid_t spawn(bool as_user)
 		test_child_stop(&c);
 		return -1;
 	}
-	pid = c.pid;
-	close(c.to);
+	/* c.to stays open until the test process exits: the child's life. */
 	close(c.from);
-	return pid;
+	return c.pid;
 }
 
 /* Become uid/gid 1000 in group GROUP, keeping CAP_SYS_PTRACE if asked. */
@@ -86,7 +93,8 @@ static int drop_privileges(bool ptrace_cap)
 	if (setresuid(UID, UID, UID))
 		return -1;
 	if (ptrace_cap) {
-		d[0].effective = d[0].permitted = 1u << CAP_SYS_PTRACE;
+		d[0].effective = 1u << CAP_SYS_PTRACE;
+		d[0].permitted = d[0].effective;
 		if (syscall(SYS_capset, &h, d))
 			return -1;
 	}
@@ -186,10 +194,17 @@ FIXTURE_VARIANT_ADD(view, ptraceable) { "hidepid=ptraceable", false, false, ESRC
 FIXTURE_VARIANT_ADD(view, noaccess_gid) { "hidepid=noaccess,gid=1500", true, false, 0, false, 0 };
 FIXTURE_VARIANT_ADD(view, invisible_gid) { "hidepid=invisible,gid=1500", true, false, 0, false, 0 };
 /* hidepid=ptraceable checks ptrace access first: gid= does not help. */
-FIXTURE_VARIANT_ADD(view, ptraceable_gid) { "hidepid=ptraceable,gid=1500", true, false, ESRCH, false, 0 };
-FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) { "hidepid=invisible", false, true, 0, false, 0 };
+FIXTURE_VARIANT_ADD(view, ptraceable_gid) {
+	"hidepid=ptraceable,gid=1500", true, false, ESRCH, false, 0
+};
+
+FIXTURE_VARIANT_ADD(view, invisible_cap_sys_ptrace) {
+	"hidepid=invisible", false, true, 0, false, 0
+};
+
 /* No /proc at all: the strictest rule. */
 FIXTURE_VARIANT_ADD(view, no_proc) { NULL, false, false, ESRCH, false, 0 };
+
 /*
  * Landlock: with hidepid=off every process, though /proc refuses the
  * caller every file; with hidepid=invisible only the caller's own domain
@@ -199,6 +214,7 @@ FIXTURE_VARIANT_ADD(view, landlock_hidepid_off) {
 	.options = "hidepid=off", .landlock = true,
 	.root_errno = 0, .user_errno = 0,
 };
+
 FIXTURE_VARIANT_ADD(view, landlock_invisible) {
 	.options = "hidepid=invisible", .landlock = true,
 	.root_errno = ESRCH, .user_errno = ESRCH,
@@ -206,6 +222,8 @@ FIXTURE_VARIANT_ADD(view, landlock_invisible) {
 
 FIXTURE_SETUP(view)
 {
+	int ret;
+
 	SKIP_UNLESS_ROOT("mounts /proc, changes user");
 	self->got = calloc(MAXPIDS, sizeof(pid_t));
 	self->want = calloc(MAXPIDS, sizeof(pid_t));
@@ -220,11 +238,11 @@ FIXTURE_SETUP(view)
 	/* A private /proc, as systemd's ProtectProc= gives a service. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	if (variant->options) {
-		ASSERT_EQ(0, mount("proc", "/proc", "proc", 0, variant->options));
-	} else {
-		ASSERT_EQ(0, umount2("/proc", MNT_DETACH));
-	}
+	if (variant->options)
+		ret = mount("proc", "/proc", "proc", 0, variant->options);
+	else
+		ret = umount2("/proc", MNT_DETACH);
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, drop_privileges(variant->ptrace_cap));
 	ASSERT_EQ(UID, geteuid());
 	if (variant->landlock) {
@@ -253,7 +271,7 @@ TEST_F(view, single_pids_as_proc)
 	EXPECT_EQ(variant->user_errno, vm_stats_errno(self->user_child));
 	if (variant->landlock) {
 		/* /proc refuses every file, where it shows the pid at all. */
-		for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(pids); i++) {
 			int err = proc_status_errno(pids[i]);
 
 			EXPECT_TRUE(err == EACCES || err == ESRCH)
@@ -263,7 +281,7 @@ TEST_F(view, single_pids_as_proc)
 	}
 	if (!variant->options)
 		return;
-	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pids); i++) {
 		pid_t pid = pids[i];
 
 		EXPECT_EQ(proc_status_errno(pid), vm_stats_errno(pid))

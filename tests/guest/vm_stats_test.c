@@ -132,7 +132,7 @@ static void expect_matches_proc(struct __test_metadata *_metadata,
 	uint64_t v;
 	size_t i;
 
-	for (i = 0; i < sizeof(u64_fields) / sizeof(u64_fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(u64_fields); i++) {
 		if (!u64_fields[i].key)
 			continue;
 		memcpy(&v, (const char *)st + u64_fields[i].off, sizeof(v));
@@ -203,7 +203,7 @@ TEST(vm_stats_mask_selects_fields)
 	ASSERT_EQ(0, set_oom_adj(pid, 500));
 	ASSERT_EQ(1, sys_vm_stats(pid, &all, 1, 0));
 	EXPECT_EQ(TAM_VM_ALL, all.mask);
-	for (i = 0; i < sizeof(u64_fields) / sizeof(u64_fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(u64_fields); i++) {
 		memset(&st, 0xa5, sizeof(st));
 		ASSERT_EQ(1, sys_vm_stats_x(pid, &st, 1, sizeof(st),
 					    u64_fields[i].bit, 0));
@@ -211,7 +211,7 @@ TEST(vm_stats_mask_selects_fields)
 		EXPECT_EQ(pid, st.pid);
 		EXPECT_EQ(0, st.oom_score_adj) TH_LOG("not asked for: 0");
 		EXPECT_EQ(0, st.__reserved);
-		for (k = 0; k < sizeof(u64_fields) / sizeof(u64_fields[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(u64_fields); k++) {
 			memcpy(&v, (char *)&st + u64_fields[k].off, sizeof(v));
 			if (k != i)
 				EXPECT_EQ(0, v) TH_LOG("field %u asked, %u set", i, k);
@@ -293,7 +293,7 @@ TEST(vm_stats_record_size)
 	for (k = sizeof(st); k < big; k++)
 		EXPECT_EQ(0, buf[k]) TH_LOG("byte %u", k);
 
-	for (k = 0; k < sizeof(bad_sizes) / sizeof(bad_sizes[0]); k++) {
+	for (k = 0; k < ARRAY_SIZE(bad_sizes); k++) {
 		errno = 0;
 		EXPECT_EQ(-1, sys_vm_stats_x(getpid(), &st, 1, bad_sizes[k], TAM_VM_ALL, 0));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("size %u", bad_sizes[k]);
@@ -360,7 +360,6 @@ TEST(self_matches_proc)
 	pid_comm(getpid(), comm, sizeof(comm));
 	EXPECT_STREQ(comm, st.comm);
 }
-
 
 TEST(all_processes_match_proc)
 {
@@ -439,6 +438,7 @@ static long proc_pids_with_mm(pid_t *out, long max)
 FIXTURE(seams) {
 	int unused;
 };
+
 FIXTURE_SETUP(seams) {}
 FIXTURE_TEARDOWN(seams) {}
 
@@ -474,8 +474,9 @@ TEST_F_TIMEOUT(seams, match_proc, 180)
 		na == nb && na == np && na <= max &&
 			!memcmp(a, b, na * sizeof(*a));
 	}));
-	ksft_print_msg("%ld processes listed (%d children, %d threads of this one) after %d tries\n",
-		       na, SEAM_CHILDREN, SEAM_THREADS, tries + 1);
+	ksft_print_msg("%ld processes listed (%d children, %d threads of this one)\n",
+		       na, SEAM_CHILDREN, SEAM_THREADS);
+	ksft_print_msg("after %d tries\n", tries + 1);
 	ASSERT_LT(tries, 20) TH_LOG("the process list never held still");
 	EXPECT_GE(na, SEAM_CHILDREN + 1);
 	for (i = 0; i < na; i++) {
@@ -551,7 +552,8 @@ TEST(records_fully_defined)
 		for (i = 0; i < n; i++)
 			expect_record_defined(_metadata, &buf[i], poisons[r]);
 		for (i = n; i < cap; i++)
-			EXPECT_EQ(0, memcmp(&buf[i], guard, sizeof(guard))) TH_LOG("entry %ld written", i);
+			EXPECT_EQ(0, memcmp(&buf[i], guard, sizeof(guard)))
+				TH_LOG("entry %ld written", i);
 		memset(&one, poisons[r], sizeof(one));
 		ASSERT_EQ(1, sys_vm_stats(1, &one, 1, 0));
 		expect_record_defined(_metadata, &one, poisons[r]);
@@ -593,7 +595,7 @@ TEST(bad_arguments)
 	int status;
 	pid_t dead;
 
-	for (i = 0; i < sizeof(bad_pids) / sizeof(bad_pids[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_pids); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, sys_vm_stats(bad_pids[i], &st, 1, 0));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("pid %d", bad_pids[i]);
@@ -637,8 +639,10 @@ TEST(bad_buffers)
 	EXPECT_EQ(-1, sys_vm_stats(0, NULL, 1, 0));
 	EXPECT_EQ(EFAULT, errno);
 	errno = 0;
-	/* The last page of the address space: kernel memory for 64-bit
-	 * callers, above TASK_SIZE for 32-bit ones. */
+	/*
+	 * The last page of the address space: kernel memory for 64-bit
+	 * callers, above TASK_SIZE for 32-bit ones.
+	 */
 	EXPECT_EQ(-1, sys_vm_stats(getpid(), (void *)(uintptr_t)-4096, 1, 0));
 	EXPECT_EQ(EFAULT, errno);
 
@@ -938,6 +942,12 @@ TEST(oom_score_follows_adj_and_rss)
 	test_child_stop(&c);
 }
 
+/* How far a mem_stats() figure in bytes is from its /proc/meminfo line. */
+static long long meminfo_off(const char *key, unsigned long long bytes)
+{
+	return llabs(meminfo_kb(key) * 1024 - (long long)bytes);
+}
+
 TEST(mem_stats_matches_meminfo_and_sums)
 {
 	struct tam_mem_stats ms;
@@ -963,7 +973,8 @@ TEST(mem_stats_matches_meminfo_and_sums)
 		n == before && n == (long)ms.nr_processes;
 	}));
 	ASSERT_LT(tries, 20) TH_LOG("the process count never held still");
-	vm = rss = 0;
+	vm = 0;
+	rss = 0;
 	for (i = 0; i < n; i++) {
 		vm += all[i].vm_size_bytes;
 		rss += all[i].rss_bytes;
@@ -985,15 +996,15 @@ TEST(mem_stats_matches_meminfo_and_sums)
 		TH_LOG("the documented bound: %lld bytes", bound);
 	EXPECT_EQ(TAM_MEM_ALL, ms.mask);
 	EXPECT_EQ(meminfo_kb("SwapTotal") * 1024, (long long)ms.swap_total_bytes);
-	EXPECT_LT(llabs(meminfo_kb("SwapFree") * 1024 - (long long)ms.swap_free_bytes), (long long)(4 * MiB));
+	EXPECT_LT(meminfo_off("SwapFree", ms.swap_free_bytes), (long long)(4 * MiB));
 	EXPECT_LE(ms.swap_free_bytes, ms.swap_total_bytes);
 	EXPECT_EQ(meminfo_kb("MemTotal") * 1024, (long long)ms.total_bytes);
 	EXPECT_EQ(meminfo_kb("CommitLimit") * 1024, (long long)ms.commit_limit_bytes);
 	EXPECT_EQ(meminfo_kb("Buffers") * 1024, (long long)ms.buffers_bytes);
-	EXPECT_LT(llabs(meminfo_kb("MemFree") * 1024 - (long long)ms.free_bytes), (long long)(4 * MiB));
-	EXPECT_LT(llabs(meminfo_kb("MemAvailable") * 1024 - (long long)ms.available_bytes), (long long)(4 * MiB));
-	EXPECT_LT(llabs(meminfo_kb("Cached") * 1024 - (long long)ms.cached_bytes), (long long)(4 * MiB));
-	EXPECT_LT(llabs(meminfo_kb("Committed_AS") * 1024 - (long long)ms.committed_as_bytes), (long long)(4 * MiB));
+	EXPECT_LT(meminfo_off("MemFree", ms.free_bytes), (long long)(4 * MiB));
+	EXPECT_LT(meminfo_off("MemAvailable", ms.available_bytes), (long long)(4 * MiB));
+	EXPECT_LT(meminfo_off("Cached", ms.cached_bytes), (long long)(4 * MiB));
+	EXPECT_LT(meminfo_off("Committed_AS", ms.committed_as_bytes), (long long)(4 * MiB));
 	EXPECT_LE(ms.free_bytes, ms.total_bytes);
 	/* Sums are page multiples converted once. */
 	EXPECT_EQ(0, ms.vm_size_bytes % PAGE);
@@ -1052,7 +1063,7 @@ TEST(mem_stats_size_protocol)
 	EXPECT_GT(ms.total_bytes, 0);
 	EXPECT_EQ(TAM_MEM_ALL, ms.mask);
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, sys_mem_stats(&ms, bad[i], 0));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("size %u", bad[i]);
@@ -1092,20 +1103,23 @@ TEST(mem_stats_mask_selects_groups)
 	struct tam_mem_stats ms;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(groups); i++) {
 		memset(&ms, 0xa5, sizeof(ms));
 		ASSERT_EQ(sizeof(ms), sys_mem_stats_x(&ms, sizeof(ms), groups[i], 0));
 		EXPECT_EQ(groups[i], ms.mask);
 		EXPECT_EQ(0, ms.__reserved);
-		EXPECT_EQ(!!(groups[i] & TAM_MEM_RAM), ms.total_bytes != 0) TH_LOG("group %#x", groups[i]);
-		EXPECT_EQ(!!(groups[i] & TAM_MEM_COMMIT), ms.commit_limit_bytes != 0) TH_LOG("group %#x", groups[i]);
+		EXPECT_EQ(!!(groups[i] & TAM_MEM_RAM), ms.total_bytes != 0)
+			TH_LOG("group %#x", groups[i]);
+		EXPECT_EQ(!!(groups[i] & TAM_MEM_COMMIT), ms.commit_limit_bytes != 0)
+			TH_LOG("group %#x", groups[i]);
 		if (!(groups[i] & TAM_MEM_SWAP)) {
 			EXPECT_EQ(0, ms.swap_total_bytes | ms.swap_free_bytes);
 		} else {
 			EXPECT_EQ(meminfo_kb("SwapTotal") * 1024,
 				  (long long)ms.swap_total_bytes);
 		}
-		EXPECT_EQ(!!(groups[i] & TAM_MEM_PROCESSES), ms.nr_processes != 0) TH_LOG("group %#x", groups[i]);
+		EXPECT_EQ(!!(groups[i] & TAM_MEM_PROCESSES), ms.nr_processes != 0)
+			TH_LOG("group %#x", groups[i]);
 		if (!(groups[i] & TAM_MEM_PROCESSES))
 			EXPECT_EQ(0, ms.vm_size_bytes | ms.rss_bytes);
 	}

@@ -14,6 +14,7 @@
 #include "kselftest_harness.h"
 #include "common.h"
 #include "memfields.h"
+#include "tamalloc.h"
 #include "json.h"
 #include "util.h"
 
