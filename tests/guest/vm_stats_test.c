@@ -155,6 +155,50 @@ static long vm_stats_one(pid_t pid, struct tam_vm_stat *st)
 	return sys_vm_stats(pid, st, 1, 0);
 }
 
+/* expect_matches_proc() as a question: true if every check would pass. */
+static bool matches_proc(const struct tam_vm_stat *st)
+{
+	char comm[64];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(u64_fields); i++) {
+		if (!u64_fields[i].key)
+			continue;
+		memcpy(&v, (const char *)st + u64_fields[i].off, sizeof(v));
+		if (pid_status_kb(st->pid, u64_fields[i].key) * 1024 != (long long)v)
+			return false;
+	}
+	pid_comm(st->pid, comm, sizeof(comm));
+	return st->mask == TAM_VM_ALL &&
+	       pid_num(st->pid, "oom_score") == (long long)st->oom_score &&
+	       pid_num(st->pid, "oom_score_adj") == st->oom_score_adj &&
+	       !strcmp(comm, st->comm) && !st->comm[sizeof(st->comm) - 1];
+}
+
+/*
+ * A record of a listing against /proc.  A process that runs while the test
+ * reads (the kernel runner's output filter, a service of the Debian guest)
+ * may fault in a page between the listing and /proc: then it is read again
+ * on its own until a vm_stats() before /proc and one after agree, and only
+ * a process that never holds still, or that /proc never agrees with, fails.
+ */
+static void expect_listed_matches_proc(struct __test_metadata *_metadata,
+				       const struct tam_vm_stat *listed)
+{
+	struct tam_vm_stat st = *listed, again;
+	int tries;
+
+	tries = HOLD_STILL(20, 10000,
+			   matches_proc(&st) ||
+			   (vm_stats_one(listed->pid, &st) == 1 &&
+			    matches_proc(&st) &&
+			    vm_stats_one(listed->pid, &again) == 1 &&
+			    !memcmp(&st, &again, sizeof(st))));
+	if (tries == 20)
+		expect_matches_proc(_metadata, &st);
+}
+
 TEST(abi_layout)
 {
 	/* The same for 32- and 64-bit callers: no implicit padding. */
@@ -392,7 +436,7 @@ TEST(all_processes_match_proc)
 		ASSERT_LT(i, m);
 		EXPECT_EQ(pid, all[i].pid);
 		if (all[i].pid == pid && pid != getpid())
-			expect_matches_proc(_metadata, &all[i]);
+			expect_listed_matches_proc(_metadata, &all[i]);
 		i++;
 	}
 	EXPECT_EQ(m, with_mm);
