@@ -124,10 +124,13 @@ static const struct {
 	{ TAM_VM_HWM, offsetof(struct tam_vm_stat, hwm_bytes), "VmHWM" },
 };
 
-/* Compare one entry with /proc/PID, which must not change meanwhile. */
-static void expect_matches_proc(struct __test_metadata *_metadata,
-				const struct tam_vm_stat *st)
+/*
+ * The first figure of @st that /proc/PID does not show as it is, described
+ * in @what: 0 if every one agrees.  /proc must not change meanwhile.
+ */
+static int proc_mismatch(const struct tam_vm_stat *st, char *what, size_t len)
 {
+	long long want;
 	char comm[64];
 	uint64_t v;
 	size_t i;
@@ -136,44 +139,48 @@ static void expect_matches_proc(struct __test_metadata *_metadata,
 		if (!u64_fields[i].key)
 			continue;
 		memcpy(&v, (const char *)st + u64_fields[i].off, sizeof(v));
-		EXPECT_EQ(pid_status_kb(st->pid, u64_fields[i].key) * 1024, (long long)v)
-			TH_LOG("pid %d: %s", st->pid, u64_fields[i].key);
+		want = pid_status_kb(st->pid, u64_fields[i].key) * 1024;
+		if (want != (long long)v)
+			return snprintf(what, len, "%s: /proc %lld, vm_stats %llu",
+					u64_fields[i].key, want,
+					(unsigned long long)v) | 1;
 	}
-	EXPECT_EQ(TAM_VM_ALL, st->mask) TH_LOG("pid %d", st->pid);
-	EXPECT_EQ(pid_num(st->pid, "oom_score"), (long long)st->oom_score)
-		TH_LOG("pid %d", st->pid);
-	EXPECT_EQ(pid_num(st->pid, "oom_score_adj"), st->oom_score_adj)
-		TH_LOG("pid %d", st->pid);
+	if (st->mask != TAM_VM_ALL)
+		return snprintf(what, len, "mask %#x", st->mask) | 1;
+	want = pid_num(st->pid, "oom_score");
+	if (want != (long long)st->oom_score)
+		return snprintf(what, len, "oom_score: /proc %lld, vm_stats %llu",
+				want, (unsigned long long)st->oom_score) | 1;
+	want = pid_num(st->pid, "oom_score_adj");
+	if (want != st->oom_score_adj)
+		return snprintf(what, len, "oom_score_adj: /proc %lld, vm_stats %d",
+				want, st->oom_score_adj) | 1;
 	pid_comm(st->pid, comm, sizeof(comm));
-	EXPECT_STREQ(comm, st->comm);
-	EXPECT_EQ('\0', st->comm[sizeof(st->comm) - 1]);
+	if (strcmp(comm, st->comm) || st->comm[sizeof(st->comm) - 1])
+		return snprintf(what, len, "comm: /proc \"%s\", vm_stats \"%.15s\"",
+				comm, st->comm) | 1;
+	return 0;
+}
+
+/* Compare one entry with /proc/PID, which must not change meanwhile. */
+static void expect_matches_proc(struct __test_metadata *_metadata,
+				const struct tam_vm_stat *st)
+{
+	char what[128];
+
+	EXPECT_EQ(0, proc_mismatch(st, what, sizeof(what)))
+		TH_LOG("pid %d: %s", st->pid, what);
+}
+
+static bool matches_proc(const struct tam_vm_stat *st)
+{
+	return !proc_mismatch(st, NULL, 0);
 }
 
 static long vm_stats_one(pid_t pid, struct tam_vm_stat *st)
 {
 	memset(st, 0xa5, sizeof(*st));
 	return sys_vm_stats(pid, st, 1, 0);
-}
-
-/* expect_matches_proc() as a question: true if every check would pass. */
-static bool matches_proc(const struct tam_vm_stat *st)
-{
-	char comm[64];
-	uint64_t v;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(u64_fields); i++) {
-		if (!u64_fields[i].key)
-			continue;
-		memcpy(&v, (const char *)st + u64_fields[i].off, sizeof(v));
-		if (pid_status_kb(st->pid, u64_fields[i].key) * 1024 != (long long)v)
-			return false;
-	}
-	pid_comm(st->pid, comm, sizeof(comm));
-	return st->mask == TAM_VM_ALL &&
-	       pid_num(st->pid, "oom_score") == (long long)st->oom_score &&
-	       pid_num(st->pid, "oom_score_adj") == st->oom_score_adj &&
-	       !strcmp(comm, st->comm) && !st->comm[sizeof(st->comm) - 1];
 }
 
 /*
