@@ -270,19 +270,27 @@ version_in_range() {
 # kcsan_split LOG OURS OTHER: the console LOG without its KCSAN reports,
 # on stdout.  Each report is a block between two rules of '=' whose first
 # line is "BUG: KCSAN: ...": a block that names tamalloc's code (the
-# syscalls and the helpers the patch adds, by function name anywhere in
-# its stacks) is appended whole to OURS, any other's first line to OTHER.
+# syscalls and the helpers the patch adds, by function name in its first
+# line or in a stack frame, "name+0x...") is appended whole to OURS, any
+# other's first line to OTHER.  A name counts only as a whole symbol: the
+# report's "Comm: vm_stats_test" line names the task, not the code, and
+# a race in the scheduler met while vm_stats_test ran is not ours.
 # Lines outside reports pass through unchanged.
-kcsan_ours='tamalloc|tam_[a-z_]+|vm_stats|mem_stats|find_ge_pids|proc_pid_status_access|percpu_counter_sum_many|get_mm_counters_sum|oom_badness_pages'
+kcsan_ours='[a-z0-9_]*sys_(tamalloc|vm_stats|mem_stats)|tam_[a-z0-9_]+|find_ge_pids|proc_pid_status_access|(__)?percpu_counter_sum(4|_many)|get_mm_counters_sum|oom_badness_pages'
 kcsan_split() {
 	awk -v ours="$kcsan_ours" -v o="$2" -v x="$3" '
 		function rule(l) { return index(l, "==================================================") > 0 }
-		function flush() {
-			if (blk ~ ours) print blk >o; else print head >x
-			blk = ""; inblk = 0
+		# A frame "name+0x1/0x2" or the first line "data-race in a / b".
+		function names_ours(l) {
+			return l ~ ("(^|[^A-Za-z0-9_])(" ours ")\\+0x") ||
+			       (l ~ /BUG: KCSAN:/ && l ~ ("[ /](" ours ")( |$)"))
 		}
-		inblk { blk = blk "\n" $0; if (rule($0)) flush(); next }
-		/BUG: KCSAN:/ && pend != "" { inblk = 1; blk = pend "\n" $0; head = $0; pend = ""; next }
+		function flush() {
+			if (mine) print blk >o; else print head >x
+			blk = ""; inblk = 0; mine = 0
+		}
+		inblk { blk = blk "\n" $0; if (names_ours($0)) mine = 1; if (rule($0)) flush(); next }
+		/BUG: KCSAN:/ && pend != "" { inblk = 1; blk = pend "\n" $0; head = $0; mine = names_ours($0); pend = ""; next }
 		{ if (pend != "") print pend; pend = "" }
 		rule($0) { pend = $0; next }
 		{ print }
