@@ -171,16 +171,21 @@ static int resolve(enum tam_source want, enum tam_source *src)
 	return 0;
 }
 
-/* Once resolved, SYSCALL means the kernel has them: tam_vm_stats() uses them. */
-static long vm_stats_from(enum tam_source src, pid_t pid,
+/*
+ * Once resolved, SYSCALL means the kernel has them: tam_vm_stats_flags()
+ * uses them, with TAM_VM_DONT_SYNC for TAM_SNAP_CACHED.
+ */
+static long vm_stats_from(enum tam_source src, unsigned int flags, pid_t pid,
 			  struct tam_vm_stat *buf, size_t count)
 {
-	return src == TAM_SOURCE_PROC ? tam_vm_stats_proc(pid, buf, count) :
-					tam_vm_stats(pid, buf, count);
+	if (src == TAM_SOURCE_PROC)
+		return tam_vm_stats_proc(pid, buf, count);
+	return tam_vm_stats_flags(pid, buf, count, TAM_VM_ALL,
+				  flags & TAM_SNAP_CACHED ? TAM_VM_DONT_SYNC : 0);
 }
 
 /* Every process through vm_stats(0): grow the buffer until the list fits. */
-static int all_processes(struct tam_snapshot *snap)
+static int all_processes(struct tam_snapshot *snap, unsigned int flags)
 {
 	struct tam_vm_stat *buf = NULL, *nbuf;
 	size_t cap;
@@ -194,7 +199,7 @@ static int all_processes(struct tam_snapshot *snap)
 			return -1;
 		}
 		buf = nbuf;
-		n = vm_stats_from(snap->source, 0, buf, cap);
+		n = vm_stats_from(snap->source, flags, 0, buf, cap);
 		if (n < 0) {
 			free(buf);
 			return -1;
@@ -207,8 +212,8 @@ static int all_processes(struct tam_snapshot *snap)
 	return 0;
 }
 
-static int given_processes(struct tam_snapshot *snap, const pid_t *pids,
-			   size_t nr_pids)
+static int given_processes(struct tam_snapshot *snap, unsigned int flags,
+			   const pid_t *pids, size_t nr_pids)
 {
 	size_t i;
 
@@ -217,7 +222,8 @@ static int given_processes(struct tam_snapshot *snap, const pid_t *pids,
 		return -1;
 	snap->nr_procs = nr_pids;
 	for (i = 0; i < nr_pids; i++) {
-		if (vm_stats_from(snap->source, pids[i], &snap->procs[i], 1) == 1)
+		if (vm_stats_from(snap->source, flags, pids[i],
+				  &snap->procs[i], 1) == 1)
 			continue;
 		if (errno != ESRCH)
 			return -1;
@@ -253,8 +259,8 @@ int tam_snapshot(struct tam_snapshot *snap, enum tam_source want,
 	}
 	if (!(flags & TAM_SNAP_PROCS))
 		return 0;
-	return nr_pids ? given_processes(snap, pids, nr_pids) :
-			 all_processes(snap);
+	return nr_pids ? given_processes(snap, flags, pids, nr_pids) :
+			 all_processes(snap, flags);
 }
 
 void tam_snapshot_release(struct tam_snapshot *snap)

@@ -91,6 +91,7 @@ const char *tam_source_name(enum tam_source src);
 #define TAM_SNAP_PROCS	0x1	/* the processes */
 #define TAM_SNAP_SYSTEM	0x2	/* all of struct tam_mem_stats */
 #define TAM_SNAP_RAM	0x4	/* only its total_bytes (no process walk) */
+#define TAM_SNAP_CACHED	0x8	/* RSS and swap as cached (TAM_VM_DONT_SYNC) */
 
 /* The figures of one moment, from one source. */
 struct tam_snapshot {

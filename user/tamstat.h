@@ -96,6 +96,7 @@ struct tamstat {
 	double interval;		/* 0: one sample */
 	long count;			/* 0: until interrupted */
 	enum tam_source source;
+	bool cached;			/* --cached: TAM_SNAP_CACHED */
 	bool summary;			/* print the system summary */
 	bool table;			/* print the process table */
 };

@@ -86,7 +86,7 @@ for args in "-x" "--bogus" "-p" "-p abc" "-p 0" "-p -1" "-p 1,,2" "-p 1," \
 	    "-o pid,foo" "--sort" "--sort foo" "--top 0" "--top x" "-s 0" \
 	    "-s abc" "-s -1" "-s nan" "-s inf" "-c 0" "-c x" "--source" \
 	    "--source foo" "extra" "--system -p 1" "--system -o pid" \
-	    "--system --sort pid" "--system --top 1" "--system -r"; do
+	    "--system --sort pid" "--system --top 1" "--system -r" "--system --cached"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 $args
 done
@@ -139,6 +139,11 @@ run --source proc -p "$quiet" -o pid,command,reserved,committed,oom_score,oom_ad
 want="$quiet quiet $vm $rss $(cat "/proc/$quiet/oom_score") 500"
 [ "$out" = "$want" ]
 result $? "--source proc matches /proc for a child ('$out' = '$want')"
+# --cached asks the syscall for the counters as cached; /proc shows what
+# it shows, so through /proc the figures are the same.
+run --cached --source proc -p "$quiet" -o pid,command,reserved,committed,oom_score,oom_adj --kib --raw -n
+[ "$rc" = 0 ] && [ "$out" = "$want" ]
+result $? "--cached --source proc: the same figures ('$out')"
 
 # The extra columns, each its /proc/PID/status line.
 want=$(for k in RssAnon RssFile RssShmem VmSwap VmHWM; do status_kb "$quiet" $k; done | tr '\n' ' ')
