@@ -165,7 +165,7 @@ kdeb_not_a_config() {
 	cat "$tmp/err"
 	[ $rc != 0 ] && grep -q 'is not a kernel config' "$tmp/err"
 }
-# The README's command for Debian's full config, with LSMOD= relative and on
+# docs/install.md's command for Debian's full config, with LSMOD= relative and on
 # make's command line: localmodconfig must keep the listed modules only.
 kdeb_localmod() {
 	local dcfg cfg mods
