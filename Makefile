@@ -163,8 +163,7 @@ deb-machine: deps
 
 # The arm64 machine image's kernel package and the image (tests/run
 # machine-arm64, part of make test): cross-built with clang, the image
-# with mmdebstrap through qemu-user-static and its initramfs made in one
-# boot of the machine (scripts/machine-image: "arm64").
+# with mmdebstrap through qemu-user-static.
 deb-machine-arm64: deps
 	@ARCH=arm64 scripts/kdeb --machine >/dev/null
 
