@@ -162,8 +162,8 @@ deb-machine: deps
 	@scripts/kdeb --machine >/dev/null
 
 # The arm64 machine image's kernel package and the image (tests/run
-# machine-arm64): cross-built with clang, the image with mmdebstrap
-# through qemu-user-static.
+# machine-arm64, part of make test): cross-built with clang, the image
+# with mmdebstrap through qemu-user-static.
 deb-machine-arm64: deps
 	@ARCH=arm64 scripts/kdeb --machine >/dev/null
 
@@ -194,10 +194,12 @@ shell: images
 	scripts/vm-run --arch $(GUEST_ARCH) --shell
 
 # What make test builds before its suites: the kernels through ccache,
-# the Debian image from the cached base, the machine image from the
-# cache (scripts/lib.sh: tam_cache).
+# the Debian image from the cached base, the machine images from the
+# cache (scripts/lib.sh: tam_cache), x86_64's and arm64's (tests/run
+# machine-arm64: its kernel package and the static arm64 tools).
 TEST_BUILD := images-x86_64 images-debug kernel-kcsan kernels-matrix kernels-debug-matrix kernels-arm64 \
-	initramfs-arm64 host host-san deb-tools image-debian deb-machine image-machine
+	initramfs-arm64 host host-san deb-tools image-debian deb-machine image-machine \
+	guest-arm64 deb-machine-arm64 image-machine-arm64
 # Minutes make test may take from a fresh clone on 2 cores: bare (nothing
 # cached, packages to install) and with a warm cache.  CI stops at 90.
 TEST_BUDGET ?= 75
