@@ -170,7 +170,7 @@ kdeb_not_a_config() {
 kdeb_localmod() {
 	local dcfg cfg mods
 	dcfg=$("$top/scripts/debian-config" 6.12) || return 1
-	cfg=$(make -s -C "$top" deb-config KCONFIG="$dcfg" LOCALMOD=1 LSMOD=config/qemu-guest.lsmod | tail -n 1) || return 1
+	cfg=$(make -s -C "$top" deb-config KCONFIG="$dcfg" LOCALMOD=1 LSMOD=config/machine.lsmod | tail -n 1) || return 1
 	mods=$(grep -c '=m$' "$cfg")
 	echo "$cfg: $mods modules (Debian's config: $(grep -c '=m$' "$dcfg"))"
 	grep -qx 'CONFIG_TAMALLOC_SYSCALLS=y' "$cfg" && grep -qx 'CONFIG_DEBUG_INFO_NONE=y' "$cfg" &&
